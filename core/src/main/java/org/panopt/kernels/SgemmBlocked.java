@@ -1,0 +1,198 @@
+package org.panopt.kernels;
+
+import jdk.incubator.vector.FloatVector;
+import jdk.incubator.vector.VectorMask;
+import jdk.incubator.vector.VectorSpecies;
+
+/**
+ * float32 packing and micro-kernel for {@link BlockedGemm}. Arguments are trusted: {@link Gemm}
+ * validated them.
+ *
+ * <p>The micro-kernel keeps an MR×NR = 4×(3·L) tile of C in 12 vector accumulators (L = lanes of
+ * {@code SPECIES_PREFERRED}, 16 with AVX-512) and, per step p of the k-block, loads three vectors
+ * of the packed B panel and broadcasts four values of the packed A panel:
+ * {@code acc[r][v] += a[p][r] · b[p][v·L : (v+1)·L]}, 12 FMAs for 3 loads and 4 broadcasts.
+ */
+final class SgemmBlocked extends BlockedGemm<SgemmBlocked.Workspace> {
+    private static final VectorSpecies<Float> S = FloatVector.SPECIES_PREFERRED;
+    private static final int L = S.length();
+    static final int MR = 4;
+    static final int NR = 3 * L;
+    static final int KC = 256;
+    static final int MC = 192;
+    static final int NC = NR * Math.max(1, 4096 / NR);
+
+    /** Packing buffers of one thread, reused across calls so the hot path allocates nothing. */
+    static final class Workspace {
+        final float[] a = new float[MC * KC];
+        final float[] b = new float[KC * NC];
+    }
+
+    private static final ThreadLocal<Workspace> WORKSPACE = ThreadLocal.withInitial(Workspace::new);
+
+    private final boolean transA, transB;
+    private final float alpha, beta;
+    private final float[] a, b, c;
+    private final int aOff, lda, bOff, ldb, cOff, ldc;
+
+    SgemmBlocked(boolean transA, boolean transB, int m, int n, int k, float alpha,
+                 float[] a, int aOff, int lda, float[] b, int bOff, int ldb,
+                 float beta, float[] c, int cOff, int ldc) {
+        super(m, n, k, MR, NR, KC, MC, NC);
+        this.transA = transA;
+        this.transB = transB;
+        this.alpha = alpha;
+        this.beta = beta;
+        this.a = a;
+        this.aOff = aOff;
+        this.lda = lda;
+        this.b = b;
+        this.bOff = bOff;
+        this.ldb = ldb;
+        this.c = c;
+        this.cOff = cOff;
+        this.ldc = ldc;
+    }
+
+    @Override
+    Workspace workspace() {
+        return WORKSPACE.get();
+    }
+
+    @Override
+    void packB(Workspace ws, int pc, int kcb, int jc, int ncb) {
+        float[] dst = ws.b;
+        for (int j0 = 0; j0 < ncb; j0 += NR) {
+            int w = Math.min(NR, ncb - j0);
+            int d = j0 * kcb; // panel j0/NR starts at (j0/NR)·kcb·NR
+            if (!transB) {
+                // op(B)[p][j] = b[p·ldb + j]: each panel row is a contiguous run of B's row.
+                int s = bOff + pc * ldb + jc + j0;
+                for (int p = 0; p < kcb; p++, s += ldb, d += NR) {
+                    System.arraycopy(b, s, dst, d, w);
+                    if (w < NR) java.util.Arrays.fill(dst, d + w, d + NR, 0f);
+                }
+            } else {
+                // op(B)[p][j] = b[j·ldb + p]: read B's rows contiguously, scatter down the panel.
+                for (int j = 0; j < w; j++) {
+                    int s = bOff + (jc + j0 + j) * ldb + pc;
+                    for (int p = 0, dd = d + j; p < kcb; p++, dd += NR) dst[dd] = b[s + p];
+                }
+                for (int j = w; j < NR; j++) {
+                    for (int p = 0, dd = d + j; p < kcb; p++, dd += NR) dst[dd] = 0f;
+                }
+            }
+        }
+    }
+
+    @Override
+    void packA(Workspace ws, int ic, int mcb, int pc, int kcb) {
+        float[] dst = ws.a;
+        for (int i0 = 0; i0 < mcb; i0 += MR) {
+            int h = Math.min(MR, mcb - i0);
+            int d = i0 * kcb;
+            if (!transA) {
+                // op(A)[i][p] = a[i·lda + p]: interleave MR rows.
+                for (int r = 0; r < h; r++) {
+                    int s = aOff + (ic + i0 + r) * lda + pc;
+                    for (int p = 0, dd = d + r; p < kcb; p++, dd += MR) dst[dd] = a[s + p];
+                }
+            } else {
+                // op(A)[i][p] = a[p·lda + i]: MR consecutive elements of A's row p.
+                int s = aOff + pc * lda + ic + i0;
+                for (int p = 0, dd = d; p < kcb; p++, s += lda, dd += MR) {
+                    for (int r = 0; r < h; r++) dst[dd + r] = a[s + r];
+                }
+            }
+            if (h < MR) {
+                for (int r = h; r < MR; r++) {
+                    for (int p = 0, dd = d + r; p < kcb; p++, dd += MR) dst[dd] = 0f;
+                }
+            }
+        }
+    }
+
+    @Override
+    void macroKernel(Workspace ws, int ic, int mcb, int jc, int ncb, int kcb, boolean first) {
+        float bet = first ? beta : 1f;
+        for (int jr = 0; jr < ncb; jr += NR) {
+            int cols = Math.min(NR, ncb - jr);
+            for (int ir = 0; ir < mcb; ir += MR) {
+                int rows = Math.min(MR, mcb - ir);
+                micro(kcb, ws.a, ir * kcb, ws.b, jr * kcb, c, cOff + (ic + ir) * ldc + jc + jr, ldc,
+                        rows, cols, alpha, bet);
+            }
+        }
+    }
+
+    /** One MR×NR tile: C[0:rows, 0:cols] ← α·Σ_p a[p]ᵀ b[p] + β·C. */
+    private static void micro(int kc, float[] ap, int ai, float[] bp, int bi, float[] c, int ci, int ldc,
+                              int rows, int cols, float alpha, float beta) {
+        FloatVector c00 = FloatVector.zero(S), c01 = c00, c02 = c00;
+        FloatVector c10 = c00, c11 = c00, c12 = c00;
+        FloatVector c20 = c00, c21 = c00, c22 = c00;
+        FloatVector c30 = c00, c31 = c00, c32 = c00;
+        for (int p = 0; p < kc; p++, ai += MR, bi += NR) {
+            FloatVector b0 = FloatVector.fromArray(S, bp, bi);
+            FloatVector b1 = FloatVector.fromArray(S, bp, bi + L);
+            FloatVector b2 = FloatVector.fromArray(S, bp, bi + 2 * L);
+            FloatVector a0 = FloatVector.broadcast(S, ap[ai]);
+            c00 = b0.fma(a0, c00);
+            c01 = b1.fma(a0, c01);
+            c02 = b2.fma(a0, c02);
+            FloatVector a1 = FloatVector.broadcast(S, ap[ai + 1]);
+            c10 = b0.fma(a1, c10);
+            c11 = b1.fma(a1, c11);
+            c12 = b2.fma(a1, c12);
+            FloatVector a2 = FloatVector.broadcast(S, ap[ai + 2]);
+            c20 = b0.fma(a2, c20);
+            c21 = b1.fma(a2, c21);
+            c22 = b2.fma(a2, c22);
+            FloatVector a3 = FloatVector.broadcast(S, ap[ai + 3]);
+            c30 = b0.fma(a3, c30);
+            c31 = b1.fma(a3, c31);
+            c32 = b2.fma(a3, c32);
+        }
+        if (cols == NR) {
+            store(c, ci, c00, c01, c02, alpha, beta);
+            if (rows > 1) store(c, ci + ldc, c10, c11, c12, alpha, beta);
+            if (rows > 2) store(c, ci + 2 * ldc, c20, c21, c22, alpha, beta);
+            if (rows > 3) store(c, ci + 3 * ldc, c30, c31, c32, alpha, beta);
+        } else {
+            storeMasked(c, ci, c00, c01, c02, alpha, beta, cols);
+            if (rows > 1) storeMasked(c, ci + ldc, c10, c11, c12, alpha, beta, cols);
+            if (rows > 2) storeMasked(c, ci + 2 * ldc, c20, c21, c22, alpha, beta, cols);
+            if (rows > 3) storeMasked(c, ci + 3 * ldc, c30, c31, c32, alpha, beta, cols);
+        }
+    }
+
+    /** One full row of a tile: C[ci : ci+NR] ← α·acc + β·C, never reading C when β = 0. */
+    private static void store(float[] c, int ci, FloatVector v0, FloatVector v1, FloatVector v2,
+                              float alpha, float beta) {
+        if (beta == 0f) {
+            v0.mul(alpha).intoArray(c, ci);
+            v1.mul(alpha).intoArray(c, ci + L);
+            v2.mul(alpha).intoArray(c, ci + 2 * L);
+        } else {
+            v0.mul(alpha).add(FloatVector.fromArray(S, c, ci).mul(beta)).intoArray(c, ci);
+            v1.mul(alpha).add(FloatVector.fromArray(S, c, ci + L).mul(beta)).intoArray(c, ci + L);
+            v2.mul(alpha).add(FloatVector.fromArray(S, c, ci + 2 * L).mul(beta)).intoArray(c, ci + 2 * L);
+        }
+    }
+
+    /** The first {@code cols} entries of a row of a tile, for the right edge of C. */
+    private static void storeMasked(float[] c, int ci, FloatVector v0, FloatVector v1, FloatVector v2,
+                                    float alpha, float beta, int cols) {
+        storeLanes(c, ci, v0, alpha, beta, cols);
+        storeLanes(c, ci + L, v1, alpha, beta, cols - L);
+        storeLanes(c, ci + 2 * L, v2, alpha, beta, cols - 2 * L);
+    }
+
+    private static void storeLanes(float[] c, int ci, FloatVector v, float alpha, float beta, int lanes) {
+        if (lanes <= 0) return;
+        VectorMask<Float> mask = S.indexInRange(0, lanes);
+        FloatVector r = v.mul(alpha);
+        if (beta != 0f) r = r.add(FloatVector.fromArray(S, c, ci, mask).mul(beta));
+        r.intoArray(c, ci, mask);
+    }
+}
