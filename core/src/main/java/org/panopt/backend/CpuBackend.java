@@ -105,12 +105,12 @@ public final class CpuBackend implements Backend {
             case HostStorage.Floats f -> {
                 float[] xa = floats(x);
                 float[] ya = f.data();
-                plan.forRows(0, plan.rows(), (off, n) -> FloatMaps.unary(op, xa, xo + off[1], xs, ya, yo + off[0], n));
+                plan.forAll((off, n) -> FloatMaps.unary(op, xa, xo + off[1], xs, ya, yo + off[0], n));
             }
             case HostStorage.Doubles d -> {
                 double[] xa = doubles(x);
                 double[] ya = d.data();
-                plan.forRows(0, plan.rows(), (off, n) -> DoubleMaps.unary(op, xa, xo + off[1], xs, ya, yo + off[0], n));
+                plan.forAll((off, n) -> DoubleMaps.unary(op, xa, xo + off[1], xs, ya, yo + off[0], n));
             }
             default -> throw foreign(out);
         }
@@ -129,14 +129,14 @@ public final class CpuBackend implements Backend {
                 float[] aa = floats(a);
                 float[] ba = floats(b);
                 float[] ya = f.data();
-                plan.forRows(0, plan.rows(), (off, n) ->
+                plan.forAll((off, n) ->
                         FloatMaps.binary(op, aa, ao + off[1], as, ba, bo + off[2], bs, ya, yo + off[0], n));
             }
             case HostStorage.Doubles d -> {
                 double[] aa = doubles(a);
                 double[] ba = doubles(b);
                 double[] ya = d.data();
-                plan.forRows(0, plan.rows(), (off, n) ->
+                plan.forAll((off, n) ->
                         DoubleMaps.binary(op, aa, ao + off[1], as, ba, bo + off[2], bs, ya, yo + off[0], n));
             }
             default -> throw foreign(out);
@@ -159,7 +159,7 @@ public final class CpuBackend implements Backend {
                 float[] aa = floats(a);
                 float[] ba = floats(b);
                 float[] ya = f.data();
-                plan.forRows(0, plan.rows(), (off, n) -> FloatMaps.where(ca, co + off[1], cs, aa, ao + off[2], as,
+                plan.forAll((off, n) -> FloatMaps.where(ca, co + off[1], cs, aa, ao + off[2], as,
                         ba, bo + off[3], bs, ya, yo + off[0], n));
             }
             case HostStorage.Doubles d -> {
@@ -167,7 +167,7 @@ public final class CpuBackend implements Backend {
                 double[] aa = doubles(a);
                 double[] ba = doubles(b);
                 double[] ya = d.data();
-                plan.forRows(0, plan.rows(), (off, n) -> DoubleMaps.where(ca, co + off[1], cs, aa, ao + off[2], as,
+                plan.forAll((off, n) -> DoubleMaps.where(ca, co + off[1], cs, aa, ao + off[2], as,
                         ba, bo + off[3], bs, ya, yo + off[0], n));
             }
             default -> throw foreign(out);

@@ -136,4 +136,38 @@ public final class BroadcastPlan {
             }
         }
     }
+
+    /** Below this many elements an op runs on the calling thread: a hand-off costs more than it saves. */
+    static final int PARALLEL_MIN = 1 << 15;
+
+    /**
+     * Visits every row, split over {@link Parallel}'s threads when the op is large: whole rows when
+     * there are enough of them, otherwise chunks of each row (a same-shape op is a single row). Each
+     * task gets its own offsets array, so visitors must only write their own output range.
+     */
+    public void forAll(RowVisitor visitor) {
+        long total = (long) rows * rowLength;
+        int threads = Parallel.threads();
+        if (total < PARALLEL_MIN || threads == 1) {
+            forRows(0, rows, visitor);
+            return;
+        }
+        if (rows >= 4 * threads) {
+            int tasks = 4 * threads;
+            Parallel.forEach(tasks, t -> forRows((int) ((long) rows * t / tasks), (int) ((long) rows * (t + 1) / tasks), visitor));
+            return;
+        }
+        int chunks = (int) Math.min(4L * threads, Math.max(1, rowLength / (PARALLEL_MIN / 4)));
+        int ops = innerStrides.length;
+        forRows(0, rows, (off, n) -> {
+            int[] base = off.clone();
+            Parallel.forEach(chunks, c -> {
+                int from = (int) ((long) n * c / chunks);
+                int to = (int) ((long) n * (c + 1) / chunks);
+                int[] o = new int[ops];
+                for (int k = 0; k < ops; k++) o[k] = base[k] + from * innerStrides[k];
+                visitor.visit(o, to - from);
+            });
+        });
+    }
 }

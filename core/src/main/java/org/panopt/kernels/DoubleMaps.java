@@ -1,3 +1,4 @@
+// Generated from FloatMaps.java by KernelTwins (core/src/test): edit that file and run KernelTwins.main.
 package org.panopt.kernels;
 
 import java.util.Arrays;
@@ -7,14 +8,28 @@ import jdk.incubator.vector.VectorOperators;
 import jdk.incubator.vector.VectorSpecies;
 
 /**
- * Vector-API kernels for float64 elementwise maps and reductions over contiguous runs: {@link FloatMaps}
- * with the element type swapped (see there for the conventions and why there are two files).
+ * Vector-API kernels for elementwise maps and reductions over contiguous runs, in float64;
+ * {@code DoubleMaps} is generated from this file with the element type swapped (see
+ * {@code KernelTwins} in the tests, which also checks the two agree).
+ *
+ * <p>Each loop walks whole vectors of {@code SPECIES_PREFERRED} under a lane mask, so the tail is one
+ * more masked vector: every element goes through the same instructions wherever it sits. An operand
+ * stride of 0 broadcasts its first element (how NumPy broadcasting reaches the inner loop); 1 reads it
+ * contiguously. Callers ({@code CpuBackend}) validate bounds; these loops do not.
+ *
+ * <p>Why one small method per op: the Vector API compiles to SIMD instructions only where the species
+ * and the operator are compile-time constants. An operator passed as a parameter into a shared loop
+ * falls back to boxed scalar code (measured here: 30× slower for exp), and a single method holding
+ * every loop would exceed the JIT's size limit. So the switch picks a method, and each method's loop
+ * names its operator literally.
  */
 public final class DoubleMaps {
     static final VectorSpecies<Double> S = DoubleVector.SPECIES_PREFERRED;
     private static final int L = S.length();
 
     private DoubleMaps() {}
+
+    // ------------------------------------------------------------------ unary
 
     /** y[i] = op(x[xs·i]) for i in [0, n). */
     public static void unary(UnaryOp op, double[] x, int xo, int xs, double[] y, int yo, int n) {
@@ -24,180 +39,344 @@ public final class DoubleMaps {
         }
         switch (op) {
             case IDENTITY -> System.arraycopy(x, xo, y, yo, n);
-            case NEG -> map(VectorOperators.NEG, x, xo, y, yo, n);
-            case ABS -> map(VectorOperators.ABS, x, xo, y, yo, n);
-            case EXP -> map(VectorOperators.EXP, x, xo, y, yo, n);
-            case LOG -> map(VectorOperators.LOG, x, xo, y, yo, n);
-            case SQRT -> map(VectorOperators.SQRT, x, xo, y, yo, n);
-            case TANH -> map(VectorOperators.TANH, x, xo, y, yo, n);
-            case LOG1P -> map(VectorOperators.LOG1P, x, xo, y, yo, n);
-            case EXPM1 -> map(VectorOperators.EXPM1, x, xo, y, yo, n);
-            case SIN -> map(VectorOperators.SIN, x, xo, y, yo, n);
-            case COS -> map(VectorOperators.COS, x, xo, y, yo, n);
-            case RSQRT -> {
-                for (int i = 0; i < n; i += L) {
-                    VectorMask<Double> m = S.indexInRange(i, n);
-                    DoubleVector v = DoubleVector.fromArray(S, x, xo + i, m);
-                    DoubleVector.broadcast(S, 1.0).div(v.sqrt()).intoArray(y, yo + i, m);
-                }
-            }
-            case SIGMOID -> {
-                for (int i = 0; i < n; i += L) {
-                    VectorMask<Double> m = S.indexInRange(i, n);
-                    DoubleVector v = DoubleVector.fromArray(S, x, xo + i, m);
-                    DoubleVector one = DoubleVector.broadcast(S, 1.0);
-                    one.div(v.neg().lanewise(VectorOperators.EXP).add(one)).intoArray(y, yo + i, m);
-                }
-            }
-            case RELU -> {
-                for (int i = 0; i < n; i += L) {
-                    VectorMask<Double> m = S.indexInRange(i, n);
-                    DoubleVector v = DoubleVector.fromArray(S, x, xo + i, m);
-                    DoubleVector.zero(S).blend(v, v.compare(VectorOperators.GT, 0.0)).intoArray(y, yo + i, m);
-                }
-            }
-            case SQUARE -> {
-                for (int i = 0; i < n; i += L) {
-                    VectorMask<Double> m = S.indexInRange(i, n);
-                    DoubleVector v = DoubleVector.fromArray(S, x, xo + i, m);
-                    v.mul(v).intoArray(y, yo + i, m);
-                }
-            }
-            case RECIPROCAL -> {
-                for (int i = 0; i < n; i += L) {
-                    VectorMask<Double> m = S.indexInRange(i, n);
-                    DoubleVector v = DoubleVector.fromArray(S, x, xo + i, m);
-                    DoubleVector.broadcast(S, 1.0).div(v).intoArray(y, yo + i, m);
-                }
-            }
-            case SOFTPLUS -> {
-                for (int i = 0; i < n; i += L) {
-                    VectorMask<Double> m = S.indexInRange(i, n);
-                    DoubleVector v = DoubleVector.fromArray(S, x, xo + i, m);
-                    DoubleVector tail = v.abs().neg().lanewise(VectorOperators.EXP).lanewise(VectorOperators.LOG1P);
-                    v.max(0.0).add(tail).intoArray(y, yo + i, m);
-                }
-            }
-            case STEP -> {
-                for (int i = 0; i < n; i += L) {
-                    VectorMask<Double> m = S.indexInRange(i, n);
-                    DoubleVector v = DoubleVector.fromArray(S, x, xo + i, m);
-                    DoubleVector.zero(S).blend(1.0, v.compare(VectorOperators.GT, 0.0)).intoArray(y, yo + i, m);
-                }
-            }
-            case SIGN -> {
-                for (int i = 0; i < n; i++) y[yo + i] = Math.signum(x[xo + i]);
-            }
+            case NEG -> neg(x, xo, y, yo, n);
+            case ABS -> abs(x, xo, y, yo, n);
+            case EXP -> exp(x, xo, y, yo, n);
+            case LOG -> log(x, xo, y, yo, n);
+            case SQRT -> sqrt(x, xo, y, yo, n);
+            case RSQRT -> rsqrt(x, xo, y, yo, n);
+            case TANH -> tanh(x, xo, y, yo, n);
+            case SIGMOID -> sigmoid(x, xo, y, yo, n);
+            case RELU -> relu(x, xo, y, yo, n);
+            case SQUARE -> square(x, xo, y, yo, n);
+            case RECIPROCAL -> reciprocal(x, xo, y, yo, n);
+            case SIGN -> sign(x, xo, y, yo, n);
+            case LOG1P -> log1p(x, xo, y, yo, n);
+            case EXPM1 -> expm1(x, xo, y, yo, n);
+            case SIN -> sin(x, xo, y, yo, n);
+            case COS -> cos(x, xo, y, yo, n);
+            case SOFTPLUS -> softplus(x, xo, y, yo, n);
+            case STEP -> step(x, xo, y, yo, n);
         }
     }
 
-    private static void map(VectorOperators.Unary op, double[] x, int xo, double[] y, int yo, int n) {
-        int i = 0;
-        for (int bound = S.loopBound(n); i < bound; i += L) {
-            DoubleVector.fromArray(S, x, xo + i).lanewise(op).intoArray(y, yo + i);
-        }
-        if (i < n) {
+    private static DoubleVector load(double[] x, int o, VectorMask<Double> m) {
+        return DoubleVector.fromArray(S, x, o, m);
+    }
+
+    private static void neg(double[] x, int xo, double[] y, int yo, int n) {
+        for (int i = 0; i < n; i += L) {
             VectorMask<Double> m = S.indexInRange(i, n);
-            DoubleVector.fromArray(S, x, xo + i, m).lanewise(op).intoArray(y, yo + i, m);
+            load(x, xo + i, m).neg().intoArray(y, yo + i, m);
         }
     }
+
+    private static void abs(double[] x, int xo, double[] y, int yo, int n) {
+        for (int i = 0; i < n; i += L) {
+            VectorMask<Double> m = S.indexInRange(i, n);
+            load(x, xo + i, m).abs().intoArray(y, yo + i, m);
+        }
+    }
+
+    private static void exp(double[] x, int xo, double[] y, int yo, int n) {
+        for (int i = 0; i < n; i += L) {
+            VectorMask<Double> m = S.indexInRange(i, n);
+            load(x, xo + i, m).lanewise(VectorOperators.EXP).intoArray(y, yo + i, m);
+        }
+    }
+
+    private static void log(double[] x, int xo, double[] y, int yo, int n) {
+        for (int i = 0; i < n; i += L) {
+            VectorMask<Double> m = S.indexInRange(i, n);
+            load(x, xo + i, m).lanewise(VectorOperators.LOG).intoArray(y, yo + i, m);
+        }
+    }
+
+    private static void sqrt(double[] x, int xo, double[] y, int yo, int n) {
+        for (int i = 0; i < n; i += L) {
+            VectorMask<Double> m = S.indexInRange(i, n);
+            load(x, xo + i, m).sqrt().intoArray(y, yo + i, m);
+        }
+    }
+
+    private static void rsqrt(double[] x, int xo, double[] y, int yo, int n) {
+        DoubleVector one = DoubleVector.broadcast(S, 1.0);
+        for (int i = 0; i < n; i += L) {
+            VectorMask<Double> m = S.indexInRange(i, n);
+            one.div(load(x, xo + i, m).sqrt()).intoArray(y, yo + i, m);
+        }
+    }
+
+    private static void tanh(double[] x, int xo, double[] y, int yo, int n) {
+        for (int i = 0; i < n; i += L) {
+            VectorMask<Double> m = S.indexInRange(i, n);
+            load(x, xo + i, m).lanewise(VectorOperators.TANH).intoArray(y, yo + i, m);
+        }
+    }
+
+    private static void sigmoid(double[] x, int xo, double[] y, int yo, int n) {
+        DoubleVector one = DoubleVector.broadcast(S, 1.0);
+        for (int i = 0; i < n; i += L) {
+            VectorMask<Double> m = S.indexInRange(i, n);
+            one.div(load(x, xo + i, m).neg().lanewise(VectorOperators.EXP).add(one)).intoArray(y, yo + i, m);
+        }
+    }
+
+    // max(x, 0) keeps NaN as NaN, as torch.relu does.
+    private static void relu(double[] x, int xo, double[] y, int yo, int n) {
+        for (int i = 0; i < n; i += L) {
+            VectorMask<Double> m = S.indexInRange(i, n);
+            load(x, xo + i, m).max(0.0).intoArray(y, yo + i, m);
+        }
+    }
+
+    private static void square(double[] x, int xo, double[] y, int yo, int n) {
+        for (int i = 0; i < n; i += L) {
+            VectorMask<Double> m = S.indexInRange(i, n);
+            DoubleVector v = load(x, xo + i, m);
+            v.mul(v).intoArray(y, yo + i, m);
+        }
+    }
+
+    private static void reciprocal(double[] x, int xo, double[] y, int yo, int n) {
+        DoubleVector one = DoubleVector.broadcast(S, 1.0);
+        for (int i = 0; i < n; i += L) {
+            VectorMask<Double> m = S.indexInRange(i, n);
+            one.div(load(x, xo + i, m)).intoArray(y, yo + i, m);
+        }
+    }
+
+    private static void sign(double[] x, int xo, double[] y, int yo, int n) {
+        for (int i = 0; i < n; i++) y[yo + i] = Math.signum(x[xo + i]);
+    }
+
+    private static void log1p(double[] x, int xo, double[] y, int yo, int n) {
+        for (int i = 0; i < n; i += L) {
+            VectorMask<Double> m = S.indexInRange(i, n);
+            load(x, xo + i, m).lanewise(VectorOperators.LOG1P).intoArray(y, yo + i, m);
+        }
+    }
+
+    private static void expm1(double[] x, int xo, double[] y, int yo, int n) {
+        for (int i = 0; i < n; i += L) {
+            VectorMask<Double> m = S.indexInRange(i, n);
+            load(x, xo + i, m).lanewise(VectorOperators.EXPM1).intoArray(y, yo + i, m);
+        }
+    }
+
+    private static void sin(double[] x, int xo, double[] y, int yo, int n) {
+        for (int i = 0; i < n; i += L) {
+            VectorMask<Double> m = S.indexInRange(i, n);
+            load(x, xo + i, m).lanewise(VectorOperators.SIN).intoArray(y, yo + i, m);
+        }
+    }
+
+    private static void cos(double[] x, int xo, double[] y, int yo, int n) {
+        for (int i = 0; i < n; i += L) {
+            VectorMask<Double> m = S.indexInRange(i, n);
+            load(x, xo + i, m).lanewise(VectorOperators.COS).intoArray(y, yo + i, m);
+        }
+    }
+
+    // max(x, 0) + log1p(exp(−|x|)): no overflow for large x, no lost digits for very negative x.
+    private static void softplus(double[] x, int xo, double[] y, int yo, int n) {
+        for (int i = 0; i < n; i += L) {
+            VectorMask<Double> m = S.indexInRange(i, n);
+            DoubleVector v = load(x, xo + i, m);
+            DoubleVector t = v.abs().neg().lanewise(VectorOperators.EXP).lanewise(VectorOperators.LOG1P);
+            v.max(0.0).add(t).intoArray(y, yo + i, m);
+        }
+    }
+
+    private static void step(double[] x, int xo, double[] y, int yo, int n) {
+        DoubleVector zero = DoubleVector.zero(S);
+        for (int i = 0; i < n; i += L) {
+            VectorMask<Double> m = S.indexInRange(i, n);
+            zero.blend(1.0, load(x, xo + i, m).compare(VectorOperators.GT, 0.0)).intoArray(y, yo + i, m);
+        }
+    }
+
+    // ------------------------------------------------------------------ binary
 
     /** y[i] = op(a[as·i], b[bs·i]) for i in [0, n); strides are 0 (broadcast) or 1. */
     public static void binary(BinaryOp op, double[] a, int ao, int as, double[] b, int bo, int bs, double[] y, int yo, int n) {
         switch (op) {
-            case ADD -> map(VectorOperators.ADD, a, ao, as, b, bo, bs, y, yo, n);
-            case SUB -> map(VectorOperators.SUB, a, ao, as, b, bo, bs, y, yo, n);
-            case MUL -> map(VectorOperators.MUL, a, ao, as, b, bo, bs, y, yo, n);
-            case DIV -> map(VectorOperators.DIV, a, ao, as, b, bo, bs, y, yo, n);
-            case MAX -> map(VectorOperators.MAX, a, ao, as, b, bo, bs, y, yo, n);
-            case MIN -> map(VectorOperators.MIN, a, ao, as, b, bo, bs, y, yo, n);
-            case POW -> map(VectorOperators.POW, a, ao, as, b, bo, bs, y, yo, n);
-            case EQ -> compare(VectorOperators.EQ, a, ao, as, b, bo, bs, y, yo, n);
-            case NE -> compare(VectorOperators.NE, a, ao, as, b, bo, bs, y, yo, n);
-            case LT -> compare(VectorOperators.LT, a, ao, as, b, bo, bs, y, yo, n);
-            case LE -> compare(VectorOperators.LE, a, ao, as, b, bo, bs, y, yo, n);
-            case GT -> compare(VectorOperators.GT, a, ao, as, b, bo, bs, y, yo, n);
-            case GE -> compare(VectorOperators.GE, a, ao, as, b, bo, bs, y, yo, n);
+            case ADD -> add(a, ao, as, b, bo, bs, y, yo, n);
+            case SUB -> sub(a, ao, as, b, bo, bs, y, yo, n);
+            case MUL -> mul(a, ao, as, b, bo, bs, y, yo, n);
+            case DIV -> div(a, ao, as, b, bo, bs, y, yo, n);
+            case MAX -> max(a, ao, as, b, bo, bs, y, yo, n);
+            case MIN -> min(a, ao, as, b, bo, bs, y, yo, n);
+            case POW -> pow(a, ao, as, b, bo, bs, y, yo, n);
+            case EQ -> eq(a, ao, as, b, bo, bs, y, yo, n);
+            case NE -> ne(a, ao, as, b, bo, bs, y, yo, n);
+            case LT -> lt(a, ao, as, b, bo, bs, y, yo, n);
+            case LE -> le(a, ao, as, b, bo, bs, y, yo, n);
+            case GT -> gt(a, ao, as, b, bo, bs, y, yo, n);
+            case GE -> ge(a, ao, as, b, bo, bs, y, yo, n);
         }
     }
 
-    private static void map(VectorOperators.Binary op, double[] a, int ao, int as, double[] b, int bo, int bs,
-                            double[] y, int yo, int n) {
-        DoubleVector ca = DoubleVector.broadcast(S, a[ao]);
-        DoubleVector cb = DoubleVector.broadcast(S, b[bo]);
-        int i = 0;
-        for (int bound = S.loopBound(n); i < bound; i += L) {
-            DoubleVector va = as == 0 ? ca : DoubleVector.fromArray(S, a, ao + i);
-            DoubleVector vb = bs == 0 ? cb : DoubleVector.fromArray(S, b, bo + i);
-            va.lanewise(op, vb).intoArray(y, yo + i);
-        }
-        if (i < n) {
+    // An operand with stride 0 is its first element in every lane.
+    private static DoubleVector operand(double[] a, int ao, int as, int i, VectorMask<Double> m) {
+        return as == 0 ? DoubleVector.broadcast(S, a[ao]) : DoubleVector.fromArray(S, a, ao + i, m);
+    }
+
+    private static void add(double[] a, int ao, int as, double[] b, int bo, int bs, double[] y, int yo, int n) {
+        for (int i = 0; i < n; i += L) {
             VectorMask<Double> m = S.indexInRange(i, n);
-            DoubleVector va = as == 0 ? ca : DoubleVector.fromArray(S, a, ao + i, m);
-            DoubleVector vb = bs == 0 ? cb : DoubleVector.fromArray(S, b, bo + i, m);
-            va.lanewise(op, vb).intoArray(y, yo + i, m);
+            operand(a, ao, as, i, m).add(operand(b, bo, bs, i, m)).intoArray(y, yo + i, m);
         }
     }
 
-    private static void compare(VectorOperators.Comparison op, double[] a, int ao, int as, double[] b, int bo, int bs,
-                                double[] y, int yo, int n) {
-        DoubleVector ca = DoubleVector.broadcast(S, a[ao]);
-        DoubleVector cb = DoubleVector.broadcast(S, b[bo]);
+    private static void sub(double[] a, int ao, int as, double[] b, int bo, int bs, double[] y, int yo, int n) {
+        for (int i = 0; i < n; i += L) {
+            VectorMask<Double> m = S.indexInRange(i, n);
+            operand(a, ao, as, i, m).sub(operand(b, bo, bs, i, m)).intoArray(y, yo + i, m);
+        }
+    }
+
+    private static void mul(double[] a, int ao, int as, double[] b, int bo, int bs, double[] y, int yo, int n) {
+        for (int i = 0; i < n; i += L) {
+            VectorMask<Double> m = S.indexInRange(i, n);
+            operand(a, ao, as, i, m).mul(operand(b, bo, bs, i, m)).intoArray(y, yo + i, m);
+        }
+    }
+
+    private static void div(double[] a, int ao, int as, double[] b, int bo, int bs, double[] y, int yo, int n) {
+        for (int i = 0; i < n; i += L) {
+            VectorMask<Double> m = S.indexInRange(i, n);
+            operand(a, ao, as, i, m).div(operand(b, bo, bs, i, m)).intoArray(y, yo + i, m);
+        }
+    }
+
+    private static void max(double[] a, int ao, int as, double[] b, int bo, int bs, double[] y, int yo, int n) {
+        for (int i = 0; i < n; i += L) {
+            VectorMask<Double> m = S.indexInRange(i, n);
+            operand(a, ao, as, i, m).max(operand(b, bo, bs, i, m)).intoArray(y, yo + i, m);
+        }
+    }
+
+    private static void min(double[] a, int ao, int as, double[] b, int bo, int bs, double[] y, int yo, int n) {
+        for (int i = 0; i < n; i += L) {
+            VectorMask<Double> m = S.indexInRange(i, n);
+            operand(a, ao, as, i, m).min(operand(b, bo, bs, i, m)).intoArray(y, yo + i, m);
+        }
+    }
+
+    private static void pow(double[] a, int ao, int as, double[] b, int bo, int bs, double[] y, int yo, int n) {
+        for (int i = 0; i < n; i += L) {
+            VectorMask<Double> m = S.indexInRange(i, n);
+            operand(a, ao, as, i, m).lanewise(VectorOperators.POW, operand(b, bo, bs, i, m)).intoArray(y, yo + i, m);
+        }
+    }
+
+    private static void eq(double[] a, int ao, int as, double[] b, int bo, int bs, double[] y, int yo, int n) {
         DoubleVector zero = DoubleVector.zero(S);
         for (int i = 0; i < n; i += L) {
             VectorMask<Double> m = S.indexInRange(i, n);
-            DoubleVector va = as == 0 ? ca : DoubleVector.fromArray(S, a, ao + i, m);
-            DoubleVector vb = bs == 0 ? cb : DoubleVector.fromArray(S, b, bo + i, m);
-            zero.blend(1.0, va.compare(op, vb)).intoArray(y, yo + i, m);
+            zero.blend(1.0, operand(a, ao, as, i, m).compare(VectorOperators.EQ, operand(b, bo, bs, i, m))).intoArray(y, yo + i, m);
         }
     }
 
-    /** y[i] = c[cs·i] != 0 ? a[as·i] : b[bs·i]; strides are 0 or 1. */
-    public static void where(double[] c, int co, int cs, double[] a, int ao, int as, double[] b, int bo, int bs,
-                             double[] y, int yo, int n) {
-        DoubleVector cc = DoubleVector.broadcast(S, c[co]);
-        DoubleVector ca = DoubleVector.broadcast(S, a[ao]);
-        DoubleVector cb = DoubleVector.broadcast(S, b[bo]);
+    private static void ne(double[] a, int ao, int as, double[] b, int bo, int bs, double[] y, int yo, int n) {
+        DoubleVector zero = DoubleVector.zero(S);
         for (int i = 0; i < n; i += L) {
             VectorMask<Double> m = S.indexInRange(i, n);
-            DoubleVector vc = cs == 0 ? cc : DoubleVector.fromArray(S, c, co + i, m);
-            DoubleVector va = as == 0 ? ca : DoubleVector.fromArray(S, a, ao + i, m);
-            DoubleVector vb = bs == 0 ? cb : DoubleVector.fromArray(S, b, bo + i, m);
-            vb.blend(va, vc.compare(VectorOperators.NE, 0.0)).intoArray(y, yo + i, m);
+            zero.blend(1.0, operand(a, ao, as, i, m).compare(VectorOperators.NE, operand(b, bo, bs, i, m))).intoArray(y, yo + i, m);
         }
     }
+
+    private static void lt(double[] a, int ao, int as, double[] b, int bo, int bs, double[] y, int yo, int n) {
+        DoubleVector zero = DoubleVector.zero(S);
+        for (int i = 0; i < n; i += L) {
+            VectorMask<Double> m = S.indexInRange(i, n);
+            zero.blend(1.0, operand(a, ao, as, i, m).compare(VectorOperators.LT, operand(b, bo, bs, i, m))).intoArray(y, yo + i, m);
+        }
+    }
+
+    private static void le(double[] a, int ao, int as, double[] b, int bo, int bs, double[] y, int yo, int n) {
+        DoubleVector zero = DoubleVector.zero(S);
+        for (int i = 0; i < n; i += L) {
+            VectorMask<Double> m = S.indexInRange(i, n);
+            zero.blend(1.0, operand(a, ao, as, i, m).compare(VectorOperators.LE, operand(b, bo, bs, i, m))).intoArray(y, yo + i, m);
+        }
+    }
+
+    private static void gt(double[] a, int ao, int as, double[] b, int bo, int bs, double[] y, int yo, int n) {
+        DoubleVector zero = DoubleVector.zero(S);
+        for (int i = 0; i < n; i += L) {
+            VectorMask<Double> m = S.indexInRange(i, n);
+            zero.blend(1.0, operand(a, ao, as, i, m).compare(VectorOperators.GT, operand(b, bo, bs, i, m))).intoArray(y, yo + i, m);
+        }
+    }
+
+    private static void ge(double[] a, int ao, int as, double[] b, int bo, int bs, double[] y, int yo, int n) {
+        DoubleVector zero = DoubleVector.zero(S);
+        for (int i = 0; i < n; i += L) {
+            VectorMask<Double> m = S.indexInRange(i, n);
+            zero.blend(1.0, operand(a, ao, as, i, m).compare(VectorOperators.GE, operand(b, bo, bs, i, m))).intoArray(y, yo + i, m);
+        }
+    }
+
+    /** y[i] = c[cs·i] ≠ 0 ? a[as·i] : b[bs·i]; strides are 0 or 1. */
+    public static void where(double[] c, int co, int cs, double[] a, int ao, int as, double[] b, int bo, int bs,
+                             double[] y, int yo, int n) {
+        for (int i = 0; i < n; i += L) {
+            VectorMask<Double> m = S.indexInRange(i, n);
+            VectorMask<Double> pick = operand(c, co, cs, i, m).compare(VectorOperators.NE, 0.0);
+            operand(b, bo, bs, i, m).blend(operand(a, ao, as, i, m), pick).intoArray(y, yo + i, m);
+        }
+    }
+
+    // ------------------------------------------------------------------ reductions
 
     /** op over x[xo .. xo+n); the op's identity when n = 0. */
     public static double reduce(ReduceOp op, double[] x, int xo, int n) {
         return switch (op) {
-            case SUM -> reduce(VectorOperators.ADD, x, xo, n, 0.0);
-            case MAX -> reduce(VectorOperators.MAX, x, xo, n, Double.NEGATIVE_INFINITY);
-            case MIN -> reduce(VectorOperators.MIN, x, xo, n, Double.POSITIVE_INFINITY);
+            case SUM -> sum(x, xo, n);
+            case MAX -> max(x, xo, n);
+            case MIN -> min(x, xo, n);
         };
     }
 
-    // Two independent accumulators hide the latency of the vector add/max chain.
-    private static double reduce(VectorOperators.Associative op, double[] x, int xo, int n, double identity) {
-        DoubleVector acc0 = DoubleVector.broadcast(S, identity);
-        DoubleVector acc1 = acc0;
+    // Two accumulators hide the latency of the add chain; masked-off tail lanes load as 0.
+    private static double sum(double[] x, int xo, int n) {
+        DoubleVector acc0 = DoubleVector.zero(S);
+        DoubleVector acc1 = DoubleVector.zero(S);
         int i = 0;
         for (int bound = n - 2 * L; i <= bound; i += 2 * L) {
-            acc0 = acc0.lanewise(op, DoubleVector.fromArray(S, x, xo + i));
-            acc1 = acc1.lanewise(op, DoubleVector.fromArray(S, x, xo + i + L));
+            acc0 = acc0.add(DoubleVector.fromArray(S, x, xo + i));
+            acc1 = acc1.add(DoubleVector.fromArray(S, x, xo + i + L));
         }
-        for (; i < n; i += L) {
+        for (; i < n; i += L) acc0 = acc0.add(load(x, xo + i, S.indexInRange(i, n)));
+        return acc0.add(acc1).reduceLanes(VectorOperators.ADD);
+    }
+
+    private static double max(double[] x, int xo, int n) {
+        DoubleVector acc = DoubleVector.broadcast(S, Double.NEGATIVE_INFINITY);
+        for (int i = 0; i < n; i += L) {
             VectorMask<Double> m = S.indexInRange(i, n);
-            acc0 = acc0.lanewise(op, DoubleVector.broadcast(S, identity).blend(DoubleVector.fromArray(S, x, xo + i, m), m));
+            acc = acc.lanewise(VectorOperators.MAX, load(x, xo + i, m), m);
         }
-        return acc0.lanewise(op, acc1).reduceLanes(op);
+        return acc.reduceLanes(VectorOperators.MAX);
+    }
+
+    private static double min(double[] x, int xo, int n) {
+        DoubleVector acc = DoubleVector.broadcast(S, Double.POSITIVE_INFINITY);
+        for (int i = 0; i < n; i += L) {
+            VectorMask<Double> m = S.indexInRange(i, n);
+            acc = acc.lanewise(VectorOperators.MIN, load(x, xo + i, m), m);
+        }
+        return acc.reduceLanes(VectorOperators.MIN);
     }
 
     /** acc[i] = op(acc[i], x[i]) for i in [0, n): folds one row into a running row of results. */
     public static void reduceInto(ReduceOp op, double[] x, int xo, double[] acc, int ao, int n) {
         switch (op) {
-            case SUM -> map(VectorOperators.ADD, acc, ao, 1, x, xo, 1, acc, ao, n);
-            case MAX -> map(VectorOperators.MAX, acc, ao, 1, x, xo, 1, acc, ao, n);
-            case MIN -> map(VectorOperators.MIN, acc, ao, 1, x, xo, 1, acc, ao, n);
+            case SUM -> add(acc, ao, 1, x, xo, 1, acc, ao, n);
+            case MAX -> max(acc, ao, 1, x, xo, 1, acc, ao, n);
+            case MIN -> min(acc, ao, 1, x, xo, 1, acc, ao, n);
         }
     }
 
@@ -212,25 +391,26 @@ public final class DoubleMaps {
         }
         for (; i < n; i += L) {
             VectorMask<Double> m = S.indexInRange(i, n);
-            acc0 = DoubleVector.fromArray(S, x, xo + i, m).fma(DoubleVector.fromArray(S, y, yo + i, m), acc0);
+            acc0 = load(x, xo + i, m).fma(load(y, yo + i, m), acc0);
         }
         return acc0.add(acc1).reduceLanes(VectorOperators.ADD);
     }
 
+    // ------------------------------------------------------------------ softmax
+
     /**
      * Softmax (or log-softmax) of one contiguous row, stable: the row maximum is subtracted before
-     * exponentiating, so no input overflows. y may alias x.
+     * exponentiating, so no finite input overflows. y may alias x.
      */
     public static void softmaxRow(double[] x, int xo, double[] y, int yo, int n, boolean log) {
-        double max = reduce(ReduceOp.MAX, x, xo, n);
-        if (max == Double.NEGATIVE_INFINITY) max = 0.0; // an all −∞ row: keep it −∞/NaN-free up to exp(−∞)=0
+        double max = max(x, xo, n);
+        if (max == Double.NEGATIVE_INFINITY) max = 0.0; // every entry −∞: exp gives 0s, not NaNs from −∞ − (−∞)
         DoubleVector vmax = DoubleVector.broadcast(S, max);
         DoubleVector sum = DoubleVector.zero(S);
         for (int i = 0; i < n; i += L) {
             VectorMask<Double> m = S.indexInRange(i, n);
-            DoubleVector e = DoubleVector.fromArray(S, x, xo + i, m).sub(vmax).lanewise(VectorOperators.EXP);
-            e = DoubleVector.zero(S).blend(e, m);
-            sum = sum.add(e);
+            DoubleVector e = load(x, xo + i, m).sub(vmax).lanewise(VectorOperators.EXP);
+            sum = sum.add(e, m);
             if (!log) e.intoArray(y, yo + i, m);
         }
         double s = sum.reduceLanes(VectorOperators.ADD);
@@ -238,27 +418,26 @@ public final class DoubleMaps {
             DoubleVector shift = DoubleVector.broadcast(S, max + Math.log(s));
             for (int i = 0; i < n; i += L) {
                 VectorMask<Double> m = S.indexInRange(i, n);
-                DoubleVector.fromArray(S, x, xo + i, m).sub(shift).intoArray(y, yo + i, m);
+                load(x, xo + i, m).sub(shift).intoArray(y, yo + i, m);
             }
         } else {
             DoubleVector inv = DoubleVector.broadcast(S, 1.0 / s);
             for (int i = 0; i < n; i += L) {
                 VectorMask<Double> m = S.indexInRange(i, n);
-                DoubleVector.fromArray(S, y, yo + i, m).mul(inv).intoArray(y, yo + i, m);
+                load(y, yo + i, m).mul(inv).intoArray(y, yo + i, m);
             }
         }
     }
 
-    /** log Σ exp(x[i]) over one contiguous row, stable. −∞ for an empty or all −∞ row. */
+    /** log Σ exp(x[i]) over one contiguous row, stable; −∞ for an empty or all −∞ row. */
     public static double logSumExpRow(double[] x, int xo, int n) {
-        double max = reduce(ReduceOp.MAX, x, xo, n);
-        if (max == Double.NEGATIVE_INFINITY || Double.isNaN(max) || max == Double.POSITIVE_INFINITY) return max;
+        double max = max(x, xo, n);
+        if (Double.isInfinite(max) || Double.isNaN(max)) return max;
         DoubleVector vmax = DoubleVector.broadcast(S, max);
         DoubleVector sum = DoubleVector.zero(S);
         for (int i = 0; i < n; i += L) {
             VectorMask<Double> m = S.indexInRange(i, n);
-            DoubleVector e = DoubleVector.fromArray(S, x, xo + i, m).sub(vmax).lanewise(VectorOperators.EXP);
-            sum = sum.add(DoubleVector.zero(S).blend(e, m));
+            sum = sum.add(load(x, xo + i, m).sub(vmax).lanewise(VectorOperators.EXP), m);
         }
         return max + Math.log(sum.reduceLanes(VectorOperators.ADD));
     }

@@ -7,21 +7,28 @@ import jdk.incubator.vector.VectorOperators;
 import jdk.incubator.vector.VectorSpecies;
 
 /**
- * Vector-API kernels for float32 elementwise maps and reductions over contiguous runs.
+ * Vector-API kernels for elementwise maps and reductions over contiguous runs, in float32;
+ * {@code DoubleMaps} is generated from this file with the element type swapped (see
+ * {@code KernelTwins} in the tests, which also checks the two agree).
  *
- * <p>Each loop covers whole vectors of {@code SPECIES_PREFERRED} and then one masked vector for the
- * tail, so every element goes through the same instructions wherever it sits in the run. An operand
+ * <p>Each loop walks whole vectors of {@code SPECIES_PREFERRED} under a lane mask, so the tail is one
+ * more masked vector: every element goes through the same instructions wherever it sits. An operand
  * stride of 0 broadcasts its first element (how NumPy broadcasting reaches the inner loop); 1 reads it
  * contiguously. Callers ({@code CpuBackend}) validate bounds; these loops do not.
  *
- * <p>{@link DoubleMaps} is this file with the element type swapped: the Vector API only compiles to
- * SIMD instructions when the species is a constant, so one generic kernel cannot serve both dtypes.
+ * <p>Why one small method per op: the Vector API compiles to SIMD instructions only where the species
+ * and the operator are compile-time constants. An operator passed as a parameter into a shared loop
+ * falls back to boxed scalar code (measured here: 30× slower for exp), and a single method holding
+ * every loop would exceed the JIT's size limit. So the switch picks a method, and each method's loop
+ * names its operator literally.
  */
 public final class FloatMaps {
     static final VectorSpecies<Float> S = FloatVector.SPECIES_PREFERRED;
     private static final int L = S.length();
 
     private FloatMaps() {}
+
+    // ------------------------------------------------------------------ unary
 
     /** y[i] = op(x[xs·i]) for i in [0, n). */
     public static void unary(UnaryOp op, float[] x, int xo, int xs, float[] y, int yo, int n) {
@@ -31,180 +38,344 @@ public final class FloatMaps {
         }
         switch (op) {
             case IDENTITY -> System.arraycopy(x, xo, y, yo, n);
-            case NEG -> map(VectorOperators.NEG, x, xo, y, yo, n);
-            case ABS -> map(VectorOperators.ABS, x, xo, y, yo, n);
-            case EXP -> map(VectorOperators.EXP, x, xo, y, yo, n);
-            case LOG -> map(VectorOperators.LOG, x, xo, y, yo, n);
-            case SQRT -> map(VectorOperators.SQRT, x, xo, y, yo, n);
-            case TANH -> map(VectorOperators.TANH, x, xo, y, yo, n);
-            case LOG1P -> map(VectorOperators.LOG1P, x, xo, y, yo, n);
-            case EXPM1 -> map(VectorOperators.EXPM1, x, xo, y, yo, n);
-            case SIN -> map(VectorOperators.SIN, x, xo, y, yo, n);
-            case COS -> map(VectorOperators.COS, x, xo, y, yo, n);
-            case RSQRT -> {
-                for (int i = 0; i < n; i += L) {
-                    VectorMask<Float> m = S.indexInRange(i, n);
-                    FloatVector v = FloatVector.fromArray(S, x, xo + i, m);
-                    FloatVector.broadcast(S, 1f).div(v.sqrt()).intoArray(y, yo + i, m);
-                }
-            }
-            case SIGMOID -> {
-                for (int i = 0; i < n; i += L) {
-                    VectorMask<Float> m = S.indexInRange(i, n);
-                    FloatVector v = FloatVector.fromArray(S, x, xo + i, m);
-                    FloatVector one = FloatVector.broadcast(S, 1f);
-                    one.div(v.neg().lanewise(VectorOperators.EXP).add(one)).intoArray(y, yo + i, m);
-                }
-            }
-            case RELU -> {
-                for (int i = 0; i < n; i += L) {
-                    VectorMask<Float> m = S.indexInRange(i, n);
-                    FloatVector v = FloatVector.fromArray(S, x, xo + i, m);
-                    FloatVector.zero(S).blend(v, v.compare(VectorOperators.GT, 0f)).intoArray(y, yo + i, m);
-                }
-            }
-            case SQUARE -> {
-                for (int i = 0; i < n; i += L) {
-                    VectorMask<Float> m = S.indexInRange(i, n);
-                    FloatVector v = FloatVector.fromArray(S, x, xo + i, m);
-                    v.mul(v).intoArray(y, yo + i, m);
-                }
-            }
-            case RECIPROCAL -> {
-                for (int i = 0; i < n; i += L) {
-                    VectorMask<Float> m = S.indexInRange(i, n);
-                    FloatVector v = FloatVector.fromArray(S, x, xo + i, m);
-                    FloatVector.broadcast(S, 1f).div(v).intoArray(y, yo + i, m);
-                }
-            }
-            case SOFTPLUS -> {
-                for (int i = 0; i < n; i += L) {
-                    VectorMask<Float> m = S.indexInRange(i, n);
-                    FloatVector v = FloatVector.fromArray(S, x, xo + i, m);
-                    FloatVector tail = v.abs().neg().lanewise(VectorOperators.EXP).lanewise(VectorOperators.LOG1P);
-                    v.max(0f).add(tail).intoArray(y, yo + i, m);
-                }
-            }
-            case STEP -> {
-                for (int i = 0; i < n; i += L) {
-                    VectorMask<Float> m = S.indexInRange(i, n);
-                    FloatVector v = FloatVector.fromArray(S, x, xo + i, m);
-                    FloatVector.zero(S).blend(1f, v.compare(VectorOperators.GT, 0f)).intoArray(y, yo + i, m);
-                }
-            }
-            case SIGN -> {
-                for (int i = 0; i < n; i++) y[yo + i] = Math.signum(x[xo + i]);
-            }
+            case NEG -> neg(x, xo, y, yo, n);
+            case ABS -> abs(x, xo, y, yo, n);
+            case EXP -> exp(x, xo, y, yo, n);
+            case LOG -> log(x, xo, y, yo, n);
+            case SQRT -> sqrt(x, xo, y, yo, n);
+            case RSQRT -> rsqrt(x, xo, y, yo, n);
+            case TANH -> tanh(x, xo, y, yo, n);
+            case SIGMOID -> sigmoid(x, xo, y, yo, n);
+            case RELU -> relu(x, xo, y, yo, n);
+            case SQUARE -> square(x, xo, y, yo, n);
+            case RECIPROCAL -> reciprocal(x, xo, y, yo, n);
+            case SIGN -> sign(x, xo, y, yo, n);
+            case LOG1P -> log1p(x, xo, y, yo, n);
+            case EXPM1 -> expm1(x, xo, y, yo, n);
+            case SIN -> sin(x, xo, y, yo, n);
+            case COS -> cos(x, xo, y, yo, n);
+            case SOFTPLUS -> softplus(x, xo, y, yo, n);
+            case STEP -> step(x, xo, y, yo, n);
         }
     }
 
-    private static void map(VectorOperators.Unary op, float[] x, int xo, float[] y, int yo, int n) {
-        int i = 0;
-        for (int bound = S.loopBound(n); i < bound; i += L) {
-            FloatVector.fromArray(S, x, xo + i).lanewise(op).intoArray(y, yo + i);
-        }
-        if (i < n) {
+    private static FloatVector load(float[] x, int o, VectorMask<Float> m) {
+        return FloatVector.fromArray(S, x, o, m);
+    }
+
+    private static void neg(float[] x, int xo, float[] y, int yo, int n) {
+        for (int i = 0; i < n; i += L) {
             VectorMask<Float> m = S.indexInRange(i, n);
-            FloatVector.fromArray(S, x, xo + i, m).lanewise(op).intoArray(y, yo + i, m);
+            load(x, xo + i, m).neg().intoArray(y, yo + i, m);
         }
     }
+
+    private static void abs(float[] x, int xo, float[] y, int yo, int n) {
+        for (int i = 0; i < n; i += L) {
+            VectorMask<Float> m = S.indexInRange(i, n);
+            load(x, xo + i, m).abs().intoArray(y, yo + i, m);
+        }
+    }
+
+    private static void exp(float[] x, int xo, float[] y, int yo, int n) {
+        for (int i = 0; i < n; i += L) {
+            VectorMask<Float> m = S.indexInRange(i, n);
+            load(x, xo + i, m).lanewise(VectorOperators.EXP).intoArray(y, yo + i, m);
+        }
+    }
+
+    private static void log(float[] x, int xo, float[] y, int yo, int n) {
+        for (int i = 0; i < n; i += L) {
+            VectorMask<Float> m = S.indexInRange(i, n);
+            load(x, xo + i, m).lanewise(VectorOperators.LOG).intoArray(y, yo + i, m);
+        }
+    }
+
+    private static void sqrt(float[] x, int xo, float[] y, int yo, int n) {
+        for (int i = 0; i < n; i += L) {
+            VectorMask<Float> m = S.indexInRange(i, n);
+            load(x, xo + i, m).sqrt().intoArray(y, yo + i, m);
+        }
+    }
+
+    private static void rsqrt(float[] x, int xo, float[] y, int yo, int n) {
+        FloatVector one = FloatVector.broadcast(S, 1f);
+        for (int i = 0; i < n; i += L) {
+            VectorMask<Float> m = S.indexInRange(i, n);
+            one.div(load(x, xo + i, m).sqrt()).intoArray(y, yo + i, m);
+        }
+    }
+
+    private static void tanh(float[] x, int xo, float[] y, int yo, int n) {
+        for (int i = 0; i < n; i += L) {
+            VectorMask<Float> m = S.indexInRange(i, n);
+            load(x, xo + i, m).lanewise(VectorOperators.TANH).intoArray(y, yo + i, m);
+        }
+    }
+
+    private static void sigmoid(float[] x, int xo, float[] y, int yo, int n) {
+        FloatVector one = FloatVector.broadcast(S, 1f);
+        for (int i = 0; i < n; i += L) {
+            VectorMask<Float> m = S.indexInRange(i, n);
+            one.div(load(x, xo + i, m).neg().lanewise(VectorOperators.EXP).add(one)).intoArray(y, yo + i, m);
+        }
+    }
+
+    // max(x, 0) keeps NaN as NaN, as torch.relu does.
+    private static void relu(float[] x, int xo, float[] y, int yo, int n) {
+        for (int i = 0; i < n; i += L) {
+            VectorMask<Float> m = S.indexInRange(i, n);
+            load(x, xo + i, m).max(0f).intoArray(y, yo + i, m);
+        }
+    }
+
+    private static void square(float[] x, int xo, float[] y, int yo, int n) {
+        for (int i = 0; i < n; i += L) {
+            VectorMask<Float> m = S.indexInRange(i, n);
+            FloatVector v = load(x, xo + i, m);
+            v.mul(v).intoArray(y, yo + i, m);
+        }
+    }
+
+    private static void reciprocal(float[] x, int xo, float[] y, int yo, int n) {
+        FloatVector one = FloatVector.broadcast(S, 1f);
+        for (int i = 0; i < n; i += L) {
+            VectorMask<Float> m = S.indexInRange(i, n);
+            one.div(load(x, xo + i, m)).intoArray(y, yo + i, m);
+        }
+    }
+
+    private static void sign(float[] x, int xo, float[] y, int yo, int n) {
+        for (int i = 0; i < n; i++) y[yo + i] = Math.signum(x[xo + i]);
+    }
+
+    private static void log1p(float[] x, int xo, float[] y, int yo, int n) {
+        for (int i = 0; i < n; i += L) {
+            VectorMask<Float> m = S.indexInRange(i, n);
+            load(x, xo + i, m).lanewise(VectorOperators.LOG1P).intoArray(y, yo + i, m);
+        }
+    }
+
+    private static void expm1(float[] x, int xo, float[] y, int yo, int n) {
+        for (int i = 0; i < n; i += L) {
+            VectorMask<Float> m = S.indexInRange(i, n);
+            load(x, xo + i, m).lanewise(VectorOperators.EXPM1).intoArray(y, yo + i, m);
+        }
+    }
+
+    private static void sin(float[] x, int xo, float[] y, int yo, int n) {
+        for (int i = 0; i < n; i += L) {
+            VectorMask<Float> m = S.indexInRange(i, n);
+            load(x, xo + i, m).lanewise(VectorOperators.SIN).intoArray(y, yo + i, m);
+        }
+    }
+
+    private static void cos(float[] x, int xo, float[] y, int yo, int n) {
+        for (int i = 0; i < n; i += L) {
+            VectorMask<Float> m = S.indexInRange(i, n);
+            load(x, xo + i, m).lanewise(VectorOperators.COS).intoArray(y, yo + i, m);
+        }
+    }
+
+    // max(x, 0) + log1p(exp(−|x|)): no overflow for large x, no lost digits for very negative x.
+    private static void softplus(float[] x, int xo, float[] y, int yo, int n) {
+        for (int i = 0; i < n; i += L) {
+            VectorMask<Float> m = S.indexInRange(i, n);
+            FloatVector v = load(x, xo + i, m);
+            FloatVector t = v.abs().neg().lanewise(VectorOperators.EXP).lanewise(VectorOperators.LOG1P);
+            v.max(0f).add(t).intoArray(y, yo + i, m);
+        }
+    }
+
+    private static void step(float[] x, int xo, float[] y, int yo, int n) {
+        FloatVector zero = FloatVector.zero(S);
+        for (int i = 0; i < n; i += L) {
+            VectorMask<Float> m = S.indexInRange(i, n);
+            zero.blend(1f, load(x, xo + i, m).compare(VectorOperators.GT, 0f)).intoArray(y, yo + i, m);
+        }
+    }
+
+    // ------------------------------------------------------------------ binary
 
     /** y[i] = op(a[as·i], b[bs·i]) for i in [0, n); strides are 0 (broadcast) or 1. */
     public static void binary(BinaryOp op, float[] a, int ao, int as, float[] b, int bo, int bs, float[] y, int yo, int n) {
         switch (op) {
-            case ADD -> map(VectorOperators.ADD, a, ao, as, b, bo, bs, y, yo, n);
-            case SUB -> map(VectorOperators.SUB, a, ao, as, b, bo, bs, y, yo, n);
-            case MUL -> map(VectorOperators.MUL, a, ao, as, b, bo, bs, y, yo, n);
-            case DIV -> map(VectorOperators.DIV, a, ao, as, b, bo, bs, y, yo, n);
-            case MAX -> map(VectorOperators.MAX, a, ao, as, b, bo, bs, y, yo, n);
-            case MIN -> map(VectorOperators.MIN, a, ao, as, b, bo, bs, y, yo, n);
-            case POW -> map(VectorOperators.POW, a, ao, as, b, bo, bs, y, yo, n);
-            case EQ -> compare(VectorOperators.EQ, a, ao, as, b, bo, bs, y, yo, n);
-            case NE -> compare(VectorOperators.NE, a, ao, as, b, bo, bs, y, yo, n);
-            case LT -> compare(VectorOperators.LT, a, ao, as, b, bo, bs, y, yo, n);
-            case LE -> compare(VectorOperators.LE, a, ao, as, b, bo, bs, y, yo, n);
-            case GT -> compare(VectorOperators.GT, a, ao, as, b, bo, bs, y, yo, n);
-            case GE -> compare(VectorOperators.GE, a, ao, as, b, bo, bs, y, yo, n);
+            case ADD -> add(a, ao, as, b, bo, bs, y, yo, n);
+            case SUB -> sub(a, ao, as, b, bo, bs, y, yo, n);
+            case MUL -> mul(a, ao, as, b, bo, bs, y, yo, n);
+            case DIV -> div(a, ao, as, b, bo, bs, y, yo, n);
+            case MAX -> max(a, ao, as, b, bo, bs, y, yo, n);
+            case MIN -> min(a, ao, as, b, bo, bs, y, yo, n);
+            case POW -> pow(a, ao, as, b, bo, bs, y, yo, n);
+            case EQ -> eq(a, ao, as, b, bo, bs, y, yo, n);
+            case NE -> ne(a, ao, as, b, bo, bs, y, yo, n);
+            case LT -> lt(a, ao, as, b, bo, bs, y, yo, n);
+            case LE -> le(a, ao, as, b, bo, bs, y, yo, n);
+            case GT -> gt(a, ao, as, b, bo, bs, y, yo, n);
+            case GE -> ge(a, ao, as, b, bo, bs, y, yo, n);
         }
     }
 
-    private static void map(VectorOperators.Binary op, float[] a, int ao, int as, float[] b, int bo, int bs,
-                            float[] y, int yo, int n) {
-        FloatVector ca = FloatVector.broadcast(S, a[ao]);
-        FloatVector cb = FloatVector.broadcast(S, b[bo]);
-        int i = 0;
-        for (int bound = S.loopBound(n); i < bound; i += L) {
-            FloatVector va = as == 0 ? ca : FloatVector.fromArray(S, a, ao + i);
-            FloatVector vb = bs == 0 ? cb : FloatVector.fromArray(S, b, bo + i);
-            va.lanewise(op, vb).intoArray(y, yo + i);
-        }
-        if (i < n) {
+    // An operand with stride 0 is its first element in every lane.
+    private static FloatVector operand(float[] a, int ao, int as, int i, VectorMask<Float> m) {
+        return as == 0 ? FloatVector.broadcast(S, a[ao]) : FloatVector.fromArray(S, a, ao + i, m);
+    }
+
+    private static void add(float[] a, int ao, int as, float[] b, int bo, int bs, float[] y, int yo, int n) {
+        for (int i = 0; i < n; i += L) {
             VectorMask<Float> m = S.indexInRange(i, n);
-            FloatVector va = as == 0 ? ca : FloatVector.fromArray(S, a, ao + i, m);
-            FloatVector vb = bs == 0 ? cb : FloatVector.fromArray(S, b, bo + i, m);
-            va.lanewise(op, vb).intoArray(y, yo + i, m);
+            operand(a, ao, as, i, m).add(operand(b, bo, bs, i, m)).intoArray(y, yo + i, m);
         }
     }
 
-    private static void compare(VectorOperators.Comparison op, float[] a, int ao, int as, float[] b, int bo, int bs,
-                                float[] y, int yo, int n) {
-        FloatVector ca = FloatVector.broadcast(S, a[ao]);
-        FloatVector cb = FloatVector.broadcast(S, b[bo]);
+    private static void sub(float[] a, int ao, int as, float[] b, int bo, int bs, float[] y, int yo, int n) {
+        for (int i = 0; i < n; i += L) {
+            VectorMask<Float> m = S.indexInRange(i, n);
+            operand(a, ao, as, i, m).sub(operand(b, bo, bs, i, m)).intoArray(y, yo + i, m);
+        }
+    }
+
+    private static void mul(float[] a, int ao, int as, float[] b, int bo, int bs, float[] y, int yo, int n) {
+        for (int i = 0; i < n; i += L) {
+            VectorMask<Float> m = S.indexInRange(i, n);
+            operand(a, ao, as, i, m).mul(operand(b, bo, bs, i, m)).intoArray(y, yo + i, m);
+        }
+    }
+
+    private static void div(float[] a, int ao, int as, float[] b, int bo, int bs, float[] y, int yo, int n) {
+        for (int i = 0; i < n; i += L) {
+            VectorMask<Float> m = S.indexInRange(i, n);
+            operand(a, ao, as, i, m).div(operand(b, bo, bs, i, m)).intoArray(y, yo + i, m);
+        }
+    }
+
+    private static void max(float[] a, int ao, int as, float[] b, int bo, int bs, float[] y, int yo, int n) {
+        for (int i = 0; i < n; i += L) {
+            VectorMask<Float> m = S.indexInRange(i, n);
+            operand(a, ao, as, i, m).max(operand(b, bo, bs, i, m)).intoArray(y, yo + i, m);
+        }
+    }
+
+    private static void min(float[] a, int ao, int as, float[] b, int bo, int bs, float[] y, int yo, int n) {
+        for (int i = 0; i < n; i += L) {
+            VectorMask<Float> m = S.indexInRange(i, n);
+            operand(a, ao, as, i, m).min(operand(b, bo, bs, i, m)).intoArray(y, yo + i, m);
+        }
+    }
+
+    private static void pow(float[] a, int ao, int as, float[] b, int bo, int bs, float[] y, int yo, int n) {
+        for (int i = 0; i < n; i += L) {
+            VectorMask<Float> m = S.indexInRange(i, n);
+            operand(a, ao, as, i, m).lanewise(VectorOperators.POW, operand(b, bo, bs, i, m)).intoArray(y, yo + i, m);
+        }
+    }
+
+    private static void eq(float[] a, int ao, int as, float[] b, int bo, int bs, float[] y, int yo, int n) {
         FloatVector zero = FloatVector.zero(S);
         for (int i = 0; i < n; i += L) {
             VectorMask<Float> m = S.indexInRange(i, n);
-            FloatVector va = as == 0 ? ca : FloatVector.fromArray(S, a, ao + i, m);
-            FloatVector vb = bs == 0 ? cb : FloatVector.fromArray(S, b, bo + i, m);
-            zero.blend(1f, va.compare(op, vb)).intoArray(y, yo + i, m);
+            zero.blend(1f, operand(a, ao, as, i, m).compare(VectorOperators.EQ, operand(b, bo, bs, i, m))).intoArray(y, yo + i, m);
         }
     }
 
-    /** y[i] = c[cs·i] != 0 ? a[as·i] : b[bs·i]; strides are 0 or 1. */
-    public static void where(float[] c, int co, int cs, float[] a, int ao, int as, float[] b, int bo, int bs,
-                             float[] y, int yo, int n) {
-        FloatVector cc = FloatVector.broadcast(S, c[co]);
-        FloatVector ca = FloatVector.broadcast(S, a[ao]);
-        FloatVector cb = FloatVector.broadcast(S, b[bo]);
+    private static void ne(float[] a, int ao, int as, float[] b, int bo, int bs, float[] y, int yo, int n) {
+        FloatVector zero = FloatVector.zero(S);
         for (int i = 0; i < n; i += L) {
             VectorMask<Float> m = S.indexInRange(i, n);
-            FloatVector vc = cs == 0 ? cc : FloatVector.fromArray(S, c, co + i, m);
-            FloatVector va = as == 0 ? ca : FloatVector.fromArray(S, a, ao + i, m);
-            FloatVector vb = bs == 0 ? cb : FloatVector.fromArray(S, b, bo + i, m);
-            vb.blend(va, vc.compare(VectorOperators.NE, 0f)).intoArray(y, yo + i, m);
+            zero.blend(1f, operand(a, ao, as, i, m).compare(VectorOperators.NE, operand(b, bo, bs, i, m))).intoArray(y, yo + i, m);
         }
     }
+
+    private static void lt(float[] a, int ao, int as, float[] b, int bo, int bs, float[] y, int yo, int n) {
+        FloatVector zero = FloatVector.zero(S);
+        for (int i = 0; i < n; i += L) {
+            VectorMask<Float> m = S.indexInRange(i, n);
+            zero.blend(1f, operand(a, ao, as, i, m).compare(VectorOperators.LT, operand(b, bo, bs, i, m))).intoArray(y, yo + i, m);
+        }
+    }
+
+    private static void le(float[] a, int ao, int as, float[] b, int bo, int bs, float[] y, int yo, int n) {
+        FloatVector zero = FloatVector.zero(S);
+        for (int i = 0; i < n; i += L) {
+            VectorMask<Float> m = S.indexInRange(i, n);
+            zero.blend(1f, operand(a, ao, as, i, m).compare(VectorOperators.LE, operand(b, bo, bs, i, m))).intoArray(y, yo + i, m);
+        }
+    }
+
+    private static void gt(float[] a, int ao, int as, float[] b, int bo, int bs, float[] y, int yo, int n) {
+        FloatVector zero = FloatVector.zero(S);
+        for (int i = 0; i < n; i += L) {
+            VectorMask<Float> m = S.indexInRange(i, n);
+            zero.blend(1f, operand(a, ao, as, i, m).compare(VectorOperators.GT, operand(b, bo, bs, i, m))).intoArray(y, yo + i, m);
+        }
+    }
+
+    private static void ge(float[] a, int ao, int as, float[] b, int bo, int bs, float[] y, int yo, int n) {
+        FloatVector zero = FloatVector.zero(S);
+        for (int i = 0; i < n; i += L) {
+            VectorMask<Float> m = S.indexInRange(i, n);
+            zero.blend(1f, operand(a, ao, as, i, m).compare(VectorOperators.GE, operand(b, bo, bs, i, m))).intoArray(y, yo + i, m);
+        }
+    }
+
+    /** y[i] = c[cs·i] ≠ 0 ? a[as·i] : b[bs·i]; strides are 0 or 1. */
+    public static void where(float[] c, int co, int cs, float[] a, int ao, int as, float[] b, int bo, int bs,
+                             float[] y, int yo, int n) {
+        for (int i = 0; i < n; i += L) {
+            VectorMask<Float> m = S.indexInRange(i, n);
+            VectorMask<Float> pick = operand(c, co, cs, i, m).compare(VectorOperators.NE, 0f);
+            operand(b, bo, bs, i, m).blend(operand(a, ao, as, i, m), pick).intoArray(y, yo + i, m);
+        }
+    }
+
+    // ------------------------------------------------------------------ reductions
 
     /** op over x[xo .. xo+n); the op's identity when n = 0. */
     public static float reduce(ReduceOp op, float[] x, int xo, int n) {
         return switch (op) {
-            case SUM -> reduce(VectorOperators.ADD, x, xo, n, 0f);
-            case MAX -> reduce(VectorOperators.MAX, x, xo, n, Float.NEGATIVE_INFINITY);
-            case MIN -> reduce(VectorOperators.MIN, x, xo, n, Float.POSITIVE_INFINITY);
+            case SUM -> sum(x, xo, n);
+            case MAX -> max(x, xo, n);
+            case MIN -> min(x, xo, n);
         };
     }
 
-    // Two independent accumulators hide the latency of the vector add/max chain.
-    private static float reduce(VectorOperators.Associative op, float[] x, int xo, int n, float identity) {
-        FloatVector acc0 = FloatVector.broadcast(S, identity);
-        FloatVector acc1 = acc0;
+    // Two accumulators hide the latency of the add chain; masked-off tail lanes load as 0.
+    private static float sum(float[] x, int xo, int n) {
+        FloatVector acc0 = FloatVector.zero(S);
+        FloatVector acc1 = FloatVector.zero(S);
         int i = 0;
         for (int bound = n - 2 * L; i <= bound; i += 2 * L) {
-            acc0 = acc0.lanewise(op, FloatVector.fromArray(S, x, xo + i));
-            acc1 = acc1.lanewise(op, FloatVector.fromArray(S, x, xo + i + L));
+            acc0 = acc0.add(FloatVector.fromArray(S, x, xo + i));
+            acc1 = acc1.add(FloatVector.fromArray(S, x, xo + i + L));
         }
-        for (; i < n; i += L) {
+        for (; i < n; i += L) acc0 = acc0.add(load(x, xo + i, S.indexInRange(i, n)));
+        return acc0.add(acc1).reduceLanes(VectorOperators.ADD);
+    }
+
+    private static float max(float[] x, int xo, int n) {
+        FloatVector acc = FloatVector.broadcast(S, Float.NEGATIVE_INFINITY);
+        for (int i = 0; i < n; i += L) {
             VectorMask<Float> m = S.indexInRange(i, n);
-            acc0 = acc0.lanewise(op, FloatVector.broadcast(S, identity).blend(FloatVector.fromArray(S, x, xo + i, m), m));
+            acc = acc.lanewise(VectorOperators.MAX, load(x, xo + i, m), m);
         }
-        return acc0.lanewise(op, acc1).reduceLanes(op);
+        return acc.reduceLanes(VectorOperators.MAX);
+    }
+
+    private static float min(float[] x, int xo, int n) {
+        FloatVector acc = FloatVector.broadcast(S, Float.POSITIVE_INFINITY);
+        for (int i = 0; i < n; i += L) {
+            VectorMask<Float> m = S.indexInRange(i, n);
+            acc = acc.lanewise(VectorOperators.MIN, load(x, xo + i, m), m);
+        }
+        return acc.reduceLanes(VectorOperators.MIN);
     }
 
     /** acc[i] = op(acc[i], x[i]) for i in [0, n): folds one row into a running row of results. */
     public static void reduceInto(ReduceOp op, float[] x, int xo, float[] acc, int ao, int n) {
         switch (op) {
-            case SUM -> map(VectorOperators.ADD, acc, ao, 1, x, xo, 1, acc, ao, n);
-            case MAX -> map(VectorOperators.MAX, acc, ao, 1, x, xo, 1, acc, ao, n);
-            case MIN -> map(VectorOperators.MIN, acc, ao, 1, x, xo, 1, acc, ao, n);
+            case SUM -> add(acc, ao, 1, x, xo, 1, acc, ao, n);
+            case MAX -> max(acc, ao, 1, x, xo, 1, acc, ao, n);
+            case MIN -> min(acc, ao, 1, x, xo, 1, acc, ao, n);
         }
     }
 
@@ -219,25 +390,26 @@ public final class FloatMaps {
         }
         for (; i < n; i += L) {
             VectorMask<Float> m = S.indexInRange(i, n);
-            acc0 = FloatVector.fromArray(S, x, xo + i, m).fma(FloatVector.fromArray(S, y, yo + i, m), acc0);
+            acc0 = load(x, xo + i, m).fma(load(y, yo + i, m), acc0);
         }
         return acc0.add(acc1).reduceLanes(VectorOperators.ADD);
     }
 
+    // ------------------------------------------------------------------ softmax
+
     /**
      * Softmax (or log-softmax) of one contiguous row, stable: the row maximum is subtracted before
-     * exponentiating, so no input overflows. y may alias x.
+     * exponentiating, so no finite input overflows. y may alias x.
      */
     public static void softmaxRow(float[] x, int xo, float[] y, int yo, int n, boolean log) {
-        float max = reduce(ReduceOp.MAX, x, xo, n);
-        if (max == Float.NEGATIVE_INFINITY) max = 0f; // an all −∞ row: keep it −∞/NaN-free up to exp(−∞)=0
+        float max = max(x, xo, n);
+        if (max == Float.NEGATIVE_INFINITY) max = 0f; // every entry −∞: exp gives 0s, not NaNs from −∞ − (−∞)
         FloatVector vmax = FloatVector.broadcast(S, max);
         FloatVector sum = FloatVector.zero(S);
         for (int i = 0; i < n; i += L) {
             VectorMask<Float> m = S.indexInRange(i, n);
-            FloatVector e = FloatVector.fromArray(S, x, xo + i, m).sub(vmax).lanewise(VectorOperators.EXP);
-            e = FloatVector.zero(S).blend(e, m);
-            sum = sum.add(e);
+            FloatVector e = load(x, xo + i, m).sub(vmax).lanewise(VectorOperators.EXP);
+            sum = sum.add(e, m);
             if (!log) e.intoArray(y, yo + i, m);
         }
         float s = sum.reduceLanes(VectorOperators.ADD);
@@ -245,27 +417,26 @@ public final class FloatMaps {
             FloatVector shift = FloatVector.broadcast(S, max + (float) Math.log(s));
             for (int i = 0; i < n; i += L) {
                 VectorMask<Float> m = S.indexInRange(i, n);
-                FloatVector.fromArray(S, x, xo + i, m).sub(shift).intoArray(y, yo + i, m);
+                load(x, xo + i, m).sub(shift).intoArray(y, yo + i, m);
             }
         } else {
             FloatVector inv = FloatVector.broadcast(S, 1f / s);
             for (int i = 0; i < n; i += L) {
                 VectorMask<Float> m = S.indexInRange(i, n);
-                FloatVector.fromArray(S, y, yo + i, m).mul(inv).intoArray(y, yo + i, m);
+                load(y, yo + i, m).mul(inv).intoArray(y, yo + i, m);
             }
         }
     }
 
-    /** log Σ exp(x[i]) over one contiguous row, stable. −∞ for an empty or all −∞ row. */
+    /** log Σ exp(x[i]) over one contiguous row, stable; −∞ for an empty or all −∞ row. */
     public static float logSumExpRow(float[] x, int xo, int n) {
-        float max = reduce(ReduceOp.MAX, x, xo, n);
-        if (max == Float.NEGATIVE_INFINITY || Float.isNaN(max) || max == Float.POSITIVE_INFINITY) return max;
+        float max = max(x, xo, n);
+        if (Float.isInfinite(max) || Float.isNaN(max)) return max;
         FloatVector vmax = FloatVector.broadcast(S, max);
         FloatVector sum = FloatVector.zero(S);
         for (int i = 0; i < n; i += L) {
             VectorMask<Float> m = S.indexInRange(i, n);
-            FloatVector e = FloatVector.fromArray(S, x, xo + i, m).sub(vmax).lanewise(VectorOperators.EXP);
-            sum = sum.add(FloatVector.zero(S).blend(e, m));
+            sum = sum.add(load(x, xo + i, m).sub(vmax).lanewise(VectorOperators.EXP), m);
         }
         return max + (float) Math.log(sum.reduceLanes(VectorOperators.ADD));
     }

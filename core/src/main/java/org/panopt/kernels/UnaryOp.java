@@ -14,7 +14,7 @@ public enum UnaryOp {
     TANH,
     /** y = 1 / (1 + e^{−x}). */
     SIGMOID,
-    /** y = max(x, 0). */
+    /** y = max(x, 0); NaN stays NaN. */
     RELU,
     SQUARE,
     RECIPROCAL,
@@ -41,7 +41,7 @@ public enum UnaryOp {
             case RSQRT -> 1.0 / Math.sqrt(x);
             case TANH -> Math.tanh(x);
             case SIGMOID -> 1.0 / (1.0 + Math.exp(-x));
-            case RELU -> x > 0 ? x : 0.0;
+            case RELU -> Math.max(x, 0.0); // NaN stays NaN, as in torch.relu
             case SQUARE -> x * x;
             case RECIPROCAL -> 1.0 / x;
             case SIGN -> Math.signum(x);
