@@ -113,6 +113,7 @@ public final class BroadcastPlan {
 
     /** Visits rows {@code [from, to)} in order, handing each operand's offset to the visitor. */
     public void forRows(int from, int to, RowVisitor visitor) {
+        if (from >= to) return; // also keeps an empty output's zero extents out of the odometer's % below
         int ops = innerStrides.length;
         int rank = outerDims.length;
         int[] idx = new int[rank];

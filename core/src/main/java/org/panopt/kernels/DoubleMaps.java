@@ -415,10 +415,12 @@ public final class DoubleMaps {
         }
         double s = sum.reduceLanes(VectorOperators.ADD);
         if (log) {
-            DoubleVector shift = DoubleVector.broadcast(S, max + Math.log(s));
+            // (x − max) − log s, not x − (max + log s): the sum max + log s would round at the scale of
+            // max, losing log s's digits when the logits are large (double: 3e-5 absolute at |x| = 1000).
+            DoubleVector logS = DoubleVector.broadcast(S, Math.log(s));
             for (int i = 0; i < n; i += L) {
                 VectorMask<Double> m = S.indexInRange(i, n);
-                load(x, xo + i, m).sub(shift).intoArray(y, yo + i, m);
+                load(x, xo + i, m).sub(vmax).sub(logS).intoArray(y, yo + i, m);
             }
         } else {
             DoubleVector inv = DoubleVector.broadcast(S, 1.0 / s);

@@ -414,10 +414,12 @@ public final class FloatMaps {
         }
         float s = sum.reduceLanes(VectorOperators.ADD);
         if (log) {
-            FloatVector shift = FloatVector.broadcast(S, max + (float) Math.log(s));
+            // (x − max) − log s, not x − (max + log s): the sum max + log s would round at the scale of
+            // max, losing log s's digits when the logits are large (float: 3e-5 absolute at |x| = 1000).
+            FloatVector logS = FloatVector.broadcast(S, (float) Math.log(s));
             for (int i = 0; i < n; i += L) {
                 VectorMask<Float> m = S.indexInRange(i, n);
-                load(x, xo + i, m).sub(shift).intoArray(y, yo + i, m);
+                load(x, xo + i, m).sub(vmax).sub(logS).intoArray(y, yo + i, m);
             }
         } else {
             FloatVector inv = FloatVector.broadcast(S, 1f / s);
