@@ -1,6 +1,7 @@
 package org.panopt.backend;
 
 import org.panopt.kernels.BinaryOp;
+import org.panopt.kernels.ConvGeometry;
 import org.panopt.kernels.ReduceOp;
 import org.panopt.kernels.UnaryOp;
 import org.panopt.tensor.DType;
@@ -81,4 +82,30 @@ public interface Backend {
      * relative to each tensor's first element). The data movement under concat, stack and narrow.
      */
     void copyBlocks(Tensor src, int srcStart, int srcStride, Tensor dst, int dstStart, int dstStride, int block, int count);
+
+    /**
+     * Unfolds each image of x {@code [N, C, H, W]} into its column matrix: cols is
+     * {@code [N, C·kh·kw, OH·OW]}, row {@code (c·kh + i)·kw + j} holding tap (i, j) of channel c (zero
+     * where the tap falls in the padding). A convolution is then a matrix product per image.
+     */
+    void im2col(Tensor x, ConvGeometry g, Tensor cols);
+
+    /** The adjoint of {@link #im2col}: x = Σ of the columns folded back into their images (x is overwritten). */
+    void col2im(Tensor cols, ConvGeometry g, Tensor x);
+
+    /**
+     * Max pooling of x {@code [N, C, H, W]} into out {@code [N, C, OH, OW]}; argmax (same shape as out,
+     * same dtype) receives the winner's flat index within its input plane, {@code ih·W + iw}. Ties go to
+     * the first position in row-major window order; padding never wins.
+     */
+    void maxPool(Tensor x, ConvGeometry g, Tensor out, Tensor argmax);
+
+    /** gradIn (overwritten, {@code [N, C, H, W]}) = gradOut scattered to the argmax positions, summed. */
+    void maxPoolBackward(Tensor gradOut, Tensor argmax, ConvGeometry g, Tensor gradIn);
+
+    /** Average pooling; the divisor is kh·kw with {@code countIncludePad}, else the in-image taps. */
+    void avgPool(Tensor x, ConvGeometry g, boolean countIncludePad, Tensor out);
+
+    /** gradIn (overwritten) = the adjoint of {@link #avgPool} applied to gradOut. */
+    void avgPoolBackward(Tensor gradOut, ConvGeometry g, boolean countIncludePad, Tensor gradIn);
 }

@@ -2,6 +2,10 @@ package org.panopt.backend;
 
 import org.panopt.kernels.BinaryOp;
 import org.panopt.kernels.BroadcastPlan;
+import org.panopt.kernels.ConvGeometry;
+import org.panopt.kernels.Im2col;
+import org.panopt.kernels.Parallel;
+import org.panopt.kernels.Pooling;
 import org.panopt.kernels.DoubleMaps;
 import org.panopt.kernels.FloatMaps;
 import org.panopt.kernels.Gemm;
@@ -336,20 +340,26 @@ public final class CpuBackend implements Backend {
             case HostStorage.Floats f -> {
                 float[] aa = floats(a);
                 float[] ba = floats(b);
-                for (int i = 0; i < batch; i++) {
-                    Gemm.sgemm(transA, transB, m, n, k, 1f, aa, a.offset() + i * aStep, lda,
-                            ba, b.offset() + i * bStep, ldb, 0f, f.data(), out.offset() + i * m * n, n);
-                }
+                forBatch(batch, m, n, k, i -> Gemm.sgemm(transA, transB, m, n, k, 1f, aa, a.offset() + i * aStep, lda,
+                        ba, b.offset() + i * bStep, ldb, 0f, f.data(), out.offset() + i * m * n, n));
             }
             case HostStorage.Doubles d -> {
                 double[] aa = doubles(a);
                 double[] ba = doubles(b);
-                for (int i = 0; i < batch; i++) {
-                    Gemm.dgemm(transA, transB, m, n, k, 1.0, aa, a.offset() + i * aStep, lda,
-                            ba, b.offset() + i * bStep, ldb, 0.0, d.data(), out.offset() + i * m * n, n);
-                }
+                forBatch(batch, m, n, k, i -> Gemm.dgemm(transA, transB, m, n, k, 1.0, aa, a.offset() + i * aStep, lda,
+                        ba, b.offset() + i * bStep, ldb, 0.0, d.data(), out.offset() + i * m * n, n));
             }
             default -> throw foreign(out);
+        }
+    }
+
+    // Many small products (a convolution's per-image GEMMs) split over the batch; a few large ones run
+    // one after another, each spread over the threads by the GEMM itself.
+    private static void forBatch(int batch, int m, int n, int k, java.util.function.IntConsumer product) {
+        if (batch >= Parallel.threads() && (long) m * n * k < (1L << 21)) {
+            Parallel.forEach(batch, product);
+        } else {
+            for (int i = 0; i < batch; i++) product.accept(i);
         }
     }
 
@@ -369,6 +379,125 @@ public final class CpuBackend implements Backend {
         int so = src.offset() + srcStart;
         int dof = dst.offset() + dstStart;
         for (int j = 0; j < count; j++) System.arraycopy(s, so + j * srcStride, d, dof + j * dstStride, block);
+    }
+
+    @Override
+    public void im2col(Tensor x, ConvGeometry g, Tensor cols) {
+        int n = x.dim(0);
+        int in = g.inputSize();
+        int col = g.colSize();
+        switch (cols.storage()) {
+            case HostStorage.Floats f -> {
+                float[] xa = floats(x);
+                Parallel.forEach(n, i -> Im2col.im2col(g, xa, x.offset() + i * in, f.data(), cols.offset() + i * col));
+            }
+            case HostStorage.Doubles d -> {
+                double[] xa = doubles(x);
+                Parallel.forEach(n, i -> Im2col.im2col(g, xa, x.offset() + i * in, d.data(), cols.offset() + i * col));
+            }
+            default -> throw foreign(cols);
+        }
+    }
+
+    @Override
+    public void col2im(Tensor cols, ConvGeometry g, Tensor x) {
+        fill(x, 0);
+        int n = x.dim(0);
+        int in = g.inputSize();
+        int col = g.colSize();
+        switch (x.storage()) {
+            case HostStorage.Floats f -> {
+                float[] ca = floats(cols);
+                Parallel.forEach(n, i -> Im2col.col2im(g, ca, cols.offset() + i * col, f.data(), x.offset() + i * in));
+            }
+            case HostStorage.Doubles d -> {
+                double[] ca = doubles(cols);
+                Parallel.forEach(n, i -> Im2col.col2im(g, ca, cols.offset() + i * col, d.data(), x.offset() + i * in));
+            }
+            default -> throw foreign(x);
+        }
+    }
+
+    @Override
+    public void maxPool(Tensor x, ConvGeometry g, Tensor out, Tensor argmax) {
+        int n = x.dim(0);
+        int in = g.inputSize();
+        int os = g.outputSize();
+        int[] idx = new int[out.size()];
+        switch (out.storage()) {
+            case HostStorage.Floats f -> {
+                float[] xa = floats(x);
+                Parallel.forEach(n, i -> Pooling.maxPoolForward(g, 1, xa, x.offset() + i * in, f.data(), out.offset() + i * os, idx, i * os));
+            }
+            case HostStorage.Doubles d -> {
+                double[] xa = doubles(x);
+                Parallel.forEach(n, i -> Pooling.maxPoolForward(g, 1, xa, x.offset() + i * in, d.data(), out.offset() + i * os, idx, i * os));
+            }
+            default -> throw foreign(out);
+        }
+        double[] asValues = new double[idx.length];
+        for (int i = 0; i < idx.length; i++) asValues[i] = idx[i];
+        copyFromHost(asValues, argmax);
+    }
+
+    @Override
+    public void maxPoolBackward(Tensor gradOut, Tensor argmax, ConvGeometry g, Tensor gradIn) {
+        fill(gradIn, 0);
+        int n = gradIn.dim(0);
+        int in = g.inputSize();
+        int os = g.outputSize();
+        double[] av = new double[argmax.size()];
+        toHost(argmax, av);
+        int[] idx = new int[av.length];
+        for (int i = 0; i < av.length; i++) idx[i] = (int) av[i];
+        switch (gradIn.storage()) {
+            case HostStorage.Floats f -> {
+                float[] ga = floats(gradOut);
+                Parallel.forEach(n, i -> Pooling.maxPoolBackward(g, 1, ga, gradOut.offset() + i * os, idx, i * os, f.data(), gradIn.offset() + i * in));
+            }
+            case HostStorage.Doubles d -> {
+                double[] ga = doubles(gradOut);
+                Parallel.forEach(n, i -> Pooling.maxPoolBackward(g, 1, ga, gradOut.offset() + i * os, idx, i * os, d.data(), gradIn.offset() + i * in));
+            }
+            default -> throw foreign(gradIn);
+        }
+    }
+
+    @Override
+    public void avgPool(Tensor x, ConvGeometry g, boolean countIncludePad, Tensor out) {
+        int n = x.dim(0);
+        int in = g.inputSize();
+        int os = g.outputSize();
+        switch (out.storage()) {
+            case HostStorage.Floats f -> {
+                float[] xa = floats(x);
+                Parallel.forEach(n, i -> Pooling.avgPoolForward(g, 1, countIncludePad, xa, x.offset() + i * in, f.data(), out.offset() + i * os));
+            }
+            case HostStorage.Doubles d -> {
+                double[] xa = doubles(x);
+                Parallel.forEach(n, i -> Pooling.avgPoolForward(g, 1, countIncludePad, xa, x.offset() + i * in, d.data(), out.offset() + i * os));
+            }
+            default -> throw foreign(out);
+        }
+    }
+
+    @Override
+    public void avgPoolBackward(Tensor gradOut, ConvGeometry g, boolean countIncludePad, Tensor gradIn) {
+        fill(gradIn, 0);
+        int n = gradIn.dim(0);
+        int in = g.inputSize();
+        int os = g.outputSize();
+        switch (gradIn.storage()) {
+            case HostStorage.Floats f -> {
+                float[] ga = floats(gradOut);
+                Parallel.forEach(n, i -> Pooling.avgPoolBackward(g, 1, countIncludePad, ga, gradOut.offset() + i * os, f.data(), gradIn.offset() + i * in));
+            }
+            case HostStorage.Doubles d -> {
+                double[] ga = doubles(gradOut);
+                Parallel.forEach(n, i -> Pooling.avgPoolBackward(g, 1, countIncludePad, ga, gradOut.offset() + i * os, d.data(), gradIn.offset() + i * in));
+            }
+            default -> throw foreign(gradIn);
+        }
     }
 
     private void copyFromHost(double[] values, Tensor out) {

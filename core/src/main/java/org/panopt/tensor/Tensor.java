@@ -6,6 +6,7 @@ import org.panopt.backend.Backend;
 import org.panopt.backend.Backends;
 import org.panopt.backend.Storage;
 import org.panopt.kernels.BinaryOp;
+import org.panopt.kernels.ConvGeometry;
 import org.panopt.kernels.ReduceOp;
 import org.panopt.kernels.UnaryOp;
 
@@ -716,6 +717,115 @@ public final class Tensor {
     public Tensor outer(Tensor other) {
         if (rank() != 1 || other.rank() != 1) throw new IllegalArgumentException("outer: needs two vectors, got shapes " + shape + " and " + other.shape);
         return reshape(size(), 1).matmul(other.reshape(1, other.size()));
+    }
+
+    // ---------------------------------------------------------------- convolution and pooling
+
+    /** The window geometry of a 2-d convolution or pooling over this {@code [N, C, H, W]} tensor. */
+    public ConvGeometry window(int kernelH, int kernelW, int strideH, int strideW, int padH, int padW, int dilationH, int dilationW) {
+        if (rank() != 4) throw new IllegalArgumentException("2-d convolution/pooling needs an [N, C, H, W] input, got shape " + shape);
+        return new ConvGeometry(shape.dim(1), shape.dim(2), shape.dim(3), kernelH, kernelW, strideH, strideW, padH, padW, dilationH, dilationW);
+    }
+
+    /**
+     * The column matrices of this {@code [N, C, H, W]} tensor: {@code [N, C·kh·kw, OH·OW]}, row
+     * {@code (c·kh + i)·kw + j} holding kernel tap (i, j) of channel c (zero in the padding). Also the
+     * "patches" K-FAC's convolution factors are built from.
+     */
+    public Tensor im2col(ConvGeometry g) {
+        checkWindowInput("im2col", g);
+        Tensor cols = zeros(dtype(), Shape.of(shape.dim(0), g.colRows(), g.outputPlaneSize()), device());
+        backend().im2col(this, g, cols);
+        return cols;
+    }
+
+    /** The adjoint of {@link #im2col}: columns {@code [N, C·kh·kw, OH·OW]} summed back into {@code [N, C, H, W]}. */
+    public Tensor col2im(ConvGeometry g) {
+        if (rank() != 3 || shape.dim(1) != g.colRows() || shape.dim(2) != g.outputPlaneSize()) {
+            throw new IllegalArgumentException("col2im: shape " + shape + " is not [N, " + g.colRows() + ", " + g.outputPlaneSize() + "] for " + g);
+        }
+        Tensor x = zeros(dtype(), Shape.of(shape.dim(0), g.channels(), g.height(), g.width()), device());
+        backend().col2im(this, g, x);
+        return x;
+    }
+
+    /**
+     * 2-d cross-correlation (what deep-learning libraries call convolution) of this {@code [N, C, H, W]}
+     * tensor with {@code weight [F, C, kh, kw]}, plus {@code bias [F]} when not null: im2col, then one
+     * matrix product per image. Result {@code [N, F, OH, OW]}.
+     */
+    public Tensor conv2d(Tensor weight, Tensor bias, int strideH, int strideW, int padH, int padW, int dilationH, int dilationW) {
+        if (weight.rank() != 4) throw new IllegalArgumentException("conv2d: weight must be [F, C, kh, kw], got shape " + weight.shape);
+        if (rank() != 4 || weight.dim(1) != dim(1)) {
+            throw new IllegalArgumentException("conv2d: input " + shape + " and weight " + weight.shape + " disagree on channels (need [N, C, H, W] and [F, C, kh, kw])");
+        }
+        int f = weight.dim(0);
+        if (bias != null && (bias.rank() != 1 || bias.dim(0) != f)) {
+            throw new IllegalArgumentException("conv2d: bias must be [" + f + "], got shape " + bias.shape);
+        }
+        ConvGeometry g = window(weight.dim(2), weight.dim(3), strideH, strideW, padH, padW, dilationH, dilationW);
+        Tensor out = weight.reshape(f, g.colRows()).matmul(im2col(g)).reshape(dim(0), f, g.outHeight(), g.outWidth());
+        return bias == null ? out : out.add(bias.reshape(1, f, 1, 1));
+    }
+
+    /** Square-kernel {@link #conv2d(Tensor, Tensor, int, int, int, int, int, int)} without dilation. */
+    public Tensor conv2d(Tensor weight, Tensor bias, int stride, int padding) {
+        return conv2d(weight, bias, stride, stride, padding, padding, 1, 1);
+    }
+
+    /** Max-pooled values and the winners' in-plane indices {@code ih·W + iw} (as float values). */
+    public record Pooled(Tensor values, Tensor indices) {}
+
+    /** 2-d max pooling over {@code g}'s window: values {@code [N, C, OH, OW]} and argmax indices. */
+    public Pooled maxPool2d(ConvGeometry g) {
+        checkWindowInput("maxPool2d", g);
+        if (dtype() == DType.FLOAT32 && g.inputPlaneSize() > (1 << 24)) {
+            throw new IllegalArgumentException("maxPool2d: a " + g.height() + "x" + g.width() + " plane has indices float32 cannot hold exactly; use float64");
+        }
+        Shape s = Shape.of(dim(0), g.channels(), g.outHeight(), g.outWidth());
+        Tensor out = zeros(dtype(), s, device());
+        Tensor idx = zeros(dtype(), s, device());
+        backend().maxPool(this, g, out, idx);
+        return new Pooled(out, idx);
+    }
+
+    /** Square-window max pooling. */
+    public Tensor maxPool2d(int kernel, int stride, int padding) {
+        return maxPool2d(window(kernel, kernel, stride, stride, padding, padding, 1, 1)).values();
+    }
+
+    /** The gradient of max pooling: gradOut scattered (summed) to the argmax positions of an input of {@code g}'s shape. */
+    public static Tensor maxPool2dBackward(Tensor gradOut, Tensor indices, ConvGeometry g) {
+        Tensor gradIn = zeros(gradOut.dtype(), Shape.of(gradOut.dim(0), g.channels(), g.height(), g.width()), gradOut.device());
+        gradOut.backend().maxPoolBackward(gradOut, indices.to(gradOut.dtype()), g, gradIn);
+        return gradIn;
+    }
+
+    /** 2-d average pooling; {@code countIncludePad} as PyTorch's {@code count_include_pad}. */
+    public Tensor avgPool2d(ConvGeometry g, boolean countIncludePad) {
+        checkWindowInput("avgPool2d", g);
+        Tensor out = zeros(dtype(), Shape.of(dim(0), g.channels(), g.outHeight(), g.outWidth()), device());
+        backend().avgPool(this, g, countIncludePad, out);
+        return out;
+    }
+
+    /** Square-window average pooling, padding counted in the divisor (PyTorch's default). */
+    public Tensor avgPool2d(int kernel, int stride, int padding) {
+        return avgPool2d(window(kernel, kernel, stride, stride, padding, padding, 1, 1), true);
+    }
+
+    /** The gradient of average pooling (its adjoint applied to gradOut). */
+    public static Tensor avgPool2dBackward(Tensor gradOut, ConvGeometry g, boolean countIncludePad) {
+        Tensor gradIn = zeros(gradOut.dtype(), Shape.of(gradOut.dim(0), g.channels(), g.height(), g.width()), gradOut.device());
+        gradOut.backend().avgPoolBackward(gradOut, g, countIncludePad, gradIn);
+        return gradIn;
+    }
+
+    private void checkWindowInput(String op, ConvGeometry g) {
+        if (rank() != 4 || dim(1) != g.channels() || dim(2) != g.height() || dim(3) != g.width()) {
+            throw new IllegalArgumentException(op + ": input shape " + shape + " does not match " + g
+                    + " (expected [N, " + g.channels() + ", " + g.height() + ", " + g.width() + "])");
+        }
     }
 
     // ---------------------------------------------------------------- misc
