@@ -103,6 +103,9 @@ public interface Backend {
     /** gradIn (overwritten, {@code [N, C, H, W]}) = gradOut scattered to the argmax positions, summed. */
     void maxPoolBackward(Tensor gradOut, Tensor argmax, ConvGeometry g, Tensor gradIn);
 
+    /** out {@code [N, C, OH, OW]} = x {@code [N, C, H, W]} read at the argmax positions: the adjoint of {@link #maxPoolBackward}. */
+    void maxPoolGather(Tensor x, Tensor argmax, ConvGeometry g, Tensor out);
+
     /** Average pooling; the divisor is kh·kw with {@code countIncludePad}, else the in-image taps. */
     void avgPool(Tensor x, ConvGeometry g, boolean countIncludePad, Tensor out);
 

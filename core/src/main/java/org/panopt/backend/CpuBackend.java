@@ -464,6 +464,21 @@ public final class CpuBackend implements Backend {
     }
 
     @Override
+    public void maxPoolGather(Tensor x, Tensor argmax, ConvGeometry g, Tensor out) {
+        double[] xv = new double[x.size()];
+        double[] idx = new double[argmax.size()];
+        toHost(x, xv);
+        toHost(argmax, idx);
+        int planes = x.size() / g.inputPlaneSize();
+        int op = g.outputPlaneSize();
+        double[] result = new double[idx.length];
+        for (int p = 0; p < planes; p++) {
+            for (int o = 0; o < op; o++) result[p * op + o] = xv[p * g.inputPlaneSize() + (int) idx[p * op + o]];
+        }
+        copyFromHost(result, out);
+    }
+
+    @Override
     public void avgPool(Tensor x, ConvGeometry g, boolean countIncludePad, Tensor out) {
         int n = x.dim(0);
         int in = g.inputSize();

@@ -1,7 +1,13 @@
 package org.panopt.tensor;
 
+import java.util.ArrayList;
 import java.util.Arrays;
+import java.util.List;
 import java.util.SplittableRandom;
+import java.util.function.UnaryOperator;
+import org.panopt.autograd.Autograd;
+import org.panopt.autograd.GradMode;
+import org.panopt.autograd.Node;
 import org.panopt.backend.Backend;
 import org.panopt.backend.Backends;
 import org.panopt.backend.Storage;
@@ -18,11 +24,22 @@ import org.panopt.kernels.UnaryOp;
  * permutations are materialized, so every tensor stays contiguous and every kernel sees plain runs).
  * Binary ops follow NumPy broadcasting and promote float32 with float64 to float64. Shape errors name
  * the op and the shapes involved. The arithmetic runs on the {@link Backend} of the tensor's device.
+ *
+ * <p>Autograd: an op whose inputs require a gradient records a {@link Node} on its result (unless
+ * {@link GradMode} is off), whose backward rule is written with these same differentiable ops — so
+ * {@code createGraph} gives exact higher-order derivatives. Comparisons, {@code sign}, {@code step} and
+ * {@code argmax} are piecewise constant: their results never require a gradient. In-place ops refuse
+ * tensors that require a gradient while recording is on (run optimizer updates under {@code noGrad}).
  */
 public final class Tensor {
     private final Shape shape;
     private final Storage storage;
     private final int offset;
+
+    private boolean requiresGrad;
+    private Node gradFn;
+    private Tensor grad;
+    private List<UnaryOperator<Tensor>> hooks;
 
     /** A view of {@code storage} from {@code offset} with {@code shape}; the storage must be large enough. */
     public Tensor(Storage storage, int offset, Shape shape) {
@@ -33,6 +50,133 @@ public final class Tensor {
         this.storage = storage;
         this.offset = offset;
         this.shape = shape;
+    }
+
+    // ---------------------------------------------------------------- autograd
+
+    /** Whether gradients flow to this tensor: a leaf marked by {@link #requiresGrad(boolean)}, or an op result with such an input. */
+    public boolean requiresGrad() {
+        return requiresGrad;
+    }
+
+    /** Marks a leaf (a tensor not computed by a recorded op) as a variable to differentiate with respect to; returns this. */
+    public Tensor requiresGrad(boolean value) {
+        if (gradFn != null) {
+            throw new IllegalStateException("requiresGrad can only be set on leaf tensors; this " + shape + " was computed by "
+                    + gradFn.name() + " (use detach() for a leaf copy)");
+        }
+        requiresGrad = value;
+        return this;
+    }
+
+    /** The node of the op that computed this tensor; null for leaves. */
+    public Node gradFn() {
+        return gradFn;
+    }
+
+    /** Whether this tensor is a leaf of the graph (not the result of a recorded op). */
+    public boolean isLeaf() {
+        return gradFn == null;
+    }
+
+    /** The gradient accumulated by {@link #backward}; null before the first backward or after {@link #zeroGrad}. */
+    public Tensor grad() {
+        return grad;
+    }
+
+    /** Replaces the accumulated gradient (null clears it). */
+    public void setGrad(Tensor g) {
+        if (g != null && !g.shape.equals(shape)) {
+            throw new IllegalArgumentException("setGrad: gradient shape " + g.shape + " does not match tensor shape " + shape);
+        }
+        grad = g;
+    }
+
+    /** Clears the accumulated gradient (as PyTorch's {@code zero_grad(set_to_none=True)}). */
+    public void zeroGrad() {
+        grad = null;
+    }
+
+    /** The same storage as a leaf that does not require a gradient: cuts the graph here. */
+    public Tensor detach() {
+        return new Tensor(storage, offset, shape);
+    }
+
+    /** Back-propagates from this one-element tensor, adding into the {@code grad} of every leaf that requires one. */
+    public void backward() {
+        backward(null, false, false);
+    }
+
+    /** Back-propagates {@code gradOutput} (the gradient of some scalar with respect to this tensor). */
+    public void backward(Tensor gradOutput) {
+        backward(gradOutput, false, false);
+    }
+
+    /**
+     * Back-propagation with PyTorch's options: {@code retainGraph} keeps the graph for another backward
+     * pass; {@code createGraph} records this one, so the accumulated gradients can be differentiated again.
+     */
+    public void backward(Tensor gradOutput, boolean retainGraph, boolean createGraph) {
+        Autograd.backward(this, gradOutput, retainGraph, createGraph);
+    }
+
+    /**
+     * Registers a function called with this tensor's gradient whenever a backward pass computes it; it
+     * may return a replacement (or the same tensor). Layers' backward hooks are built on this.
+     */
+    public void registerHook(UnaryOperator<Tensor> hook) {
+        if (!requiresGrad) throw new IllegalStateException("registerHook on a tensor " + shape + " that does not require a gradient");
+        if (hooks == null) hooks = new ArrayList<>();
+        hooks.add(hook);
+    }
+
+    /** Applies the registered hooks to {@code g} in order (used by the autograd engine). */
+    public Tensor runHooks(Tensor g) {
+        if (hooks == null) return g;
+        for (UnaryOperator<Tensor> h : hooks) {
+            Tensor r = h.apply(g);
+            if (r != null) g = r;
+        }
+        return g;
+    }
+
+    // Marks this freshly computed result as the output of an op, when recording and an input requires grad.
+    private Tensor record(String name, Node.Backward backward, Tensor... inputs) {
+        if (!GradMode.isEnabled()) return this;
+        for (Tensor in : inputs) {
+            if (in != null && in.requiresGrad) {
+                gradFn = new Node(name, backward, inputs);
+                requiresGrad = true;
+                return this;
+            }
+        }
+        return this;
+    }
+
+    private void checkInPlace(String op) {
+        if (requiresGrad && GradMode.isEnabled()) {
+            throw new IllegalStateException(op + ": in-place change of a tensor " + shape + " that requires a gradient"
+                    + " while autograd is recording; do it inside Autograd.noGrad(...)");
+        }
+    }
+
+    /**
+     * This tensor summed down to {@code target}, the inverse of broadcasting: leading axes are summed away and
+     * axes where {@code target} has extent 1 are summed with keepDim. The gradient of a broadcast operand.
+     */
+    public Tensor sumTo(Shape target) {
+        if (shape.equals(target)) return this;
+        int lead = rank() - target.rank();
+        if (lead < 0) throw new IllegalArgumentException("sumTo: shape " + shape + " has lower rank than " + target);
+        List<Integer> axes = new ArrayList<>();
+        for (int a = 0; a < rank(); a++) {
+            if (a < lead || (target.dim(a - lead) == 1 && shape.dim(a) != 1)) axes.add(a);
+            else if (target.dim(a - lead) != shape.dim(a)) {
+                throw new IllegalArgumentException("sumTo: shape " + shape + " does not broadcast to " + target);
+            }
+        }
+        Tensor s = sum(axes.stream().mapToInt(Integer::intValue).toArray(), true);
+        return s.reshape(target.dims());
     }
 
     // ---------------------------------------------------------------- creation
@@ -240,7 +384,8 @@ public final class Tensor {
         if (s.size() != size()) {
             throw new IllegalArgumentException("reshape " + shape + " (" + size() + " elements) to " + s + " (" + s.size() + " elements)");
         }
-        return new Tensor(storage, offset, s);
+        int[] from = dims();
+        return new Tensor(storage, offset, s).record("reshape", g -> new Tensor[] {g.reshape(from)}, this);
     }
 
     /** A 1-d view of all elements. */
@@ -253,7 +398,9 @@ public final class Tensor {
         if (rank() == 0) throw new IllegalArgumentException("get(" + i + "): a scalar has no leading axis");
         if (i < 0 || i >= shape.dim(0)) throw new IndexOutOfBoundsException("get(" + i + ") outside leading axis of shape " + shape);
         Shape inner = shape.dropFirst();
-        return new Tensor(storage, offset + i * inner.size(), inner);
+        int n = shape.dim(0);
+        return new Tensor(storage, offset + i * inner.size(), inner)
+                .record("get", g -> new Tensor[] {padAlong(g.unsqueeze(0), 0, i, n)}, this);
     }
 
     /** Entries {@code [from, to)} of the leading axis, as a view. */
@@ -263,7 +410,9 @@ public final class Tensor {
             throw new IndexOutOfBoundsException("slice [" + from + ", " + to + ") outside leading axis of shape " + shape);
         }
         int inner = shape.sizeOf(1, rank());
-        return new Tensor(storage, offset + from * inner, shape.withDim(0, to - from));
+        int n = shape.dim(0);
+        return new Tensor(storage, offset + from * inner, shape.withDim(0, to - from))
+                .record("slice", g -> new Tensor[] {padAlong(g, 0, from, n)}, this);
     }
 
     /** A view with a new axis of extent 1 at {@code axis} (which may equal rank). */
@@ -284,13 +433,24 @@ public final class Tensor {
         return reshape(d);
     }
 
+    // g placed at [start, start + g.dim(axis)) of an axis of extent `total`, zeros elsewhere: the gradient of a slice.
+    private static Tensor padAlong(Tensor g, int axis, int start, int total) {
+        int len = g.dim(axis);
+        if (start == 0 && len == total) return g;
+        List<Tensor> parts = new ArrayList<>(3);
+        if (start > 0) parts.add(zeros(g.dtype(), g.shape.withDim(axis, start), g.device()));
+        parts.add(g);
+        if (start + len < total) parts.add(zeros(g.dtype(), g.shape.withDim(axis, total - start - len), g.device()));
+        return concat(axis, parts.toArray(Tensor[]::new));
+    }
+
     // ---------------------------------------------------------------- copies and movement
 
     /** A fresh tensor with the same elements. */
     public Tensor copy() {
         Tensor out = zeros(dtype(), shape, device());
         backend().copy(this, out);
-        return out;
+        return out.record("copy", g -> new Tensor[] {g}, this);
     }
 
     /** This tensor converted to {@code dtype} (itself if it already is). */
@@ -298,7 +458,8 @@ public final class Tensor {
         if (dtype == dtype()) return this;
         Tensor out = zeros(dtype, shape, device());
         backend().copy(this, out);
-        return out;
+        DType from = dtype();
+        return out.record("to", g -> new Tensor[] {g.to(from)}, this);
     }
 
     /** This tensor copied to {@code device} (itself if it is already there). */
@@ -309,17 +470,20 @@ public final class Tensor {
             case FLOAT32 -> target.fromHost(toFloatArray());
             case FLOAT64 -> target.fromHost(toDoubleArray());
         };
-        return new Tensor(s, 0, shape);
+        Device from = device();
+        return new Tensor(s, 0, shape).record("to", g -> new Tensor[] {g.to(from)}, this);
     }
 
     /** Overwrites every element with {@code value}; returns this. */
     public Tensor fill(double value) {
+        checkInPlace("fill");
         backend().fill(this, value);
         return this;
     }
 
     /** Overwrites this tensor with {@code src} broadcast to its shape (converting dtype); returns this. */
     public Tensor copyFrom(Tensor src) {
+        checkInPlace("copyFrom");
         sameDevice("copyFrom", src);
         Shape b = Shape.broadcast("copyFrom", shape, src.shape);
         if (!b.equals(shape)) throw new IllegalArgumentException("copyFrom: shape " + src.shape + " does not broadcast to " + shape);
@@ -331,6 +495,7 @@ public final class Tensor {
 
     /** this += alpha·other (other broadcast to this shape); returns this. */
     public Tensor addInPlace(Tensor other, double alpha) {
+        checkInPlace("addInPlace");
         Tensor scaled = alpha == 1 ? other : other.mul(alpha);
         Shape b = Shape.broadcast("addInPlace", shape, other.shape);
         if (!b.equals(shape)) throw new IllegalArgumentException("addInPlace: shape " + other.shape + " does not broadcast to " + shape);
@@ -340,6 +505,7 @@ public final class Tensor {
 
     /** this *= s; returns this. */
     public Tensor mulInPlace(double s) {
+        checkInPlace("mulInPlace");
         backend().binary(BinaryOp.MUL, this, scalar(s, dtype()).to(device()), this);
         return this;
     }
@@ -351,7 +517,7 @@ public final class Tensor {
         if (!b.equals(target)) throw new IllegalArgumentException("expand: shape " + shape + " does not broadcast to " + target);
         Tensor out = zeros(dtype(), target, device());
         backend().unary(UnaryOp.IDENTITY, this, out);
-        return out;
+        return out.record("expand", g -> new Tensor[] {g.sumTo(shape)}, this);
     }
 
     /** The axes permuted: result axis i is this tensor's axis {@code perm[i]}. Materialized. */
@@ -369,7 +535,9 @@ public final class Tensor {
         }
         Tensor out = zeros(dtype(), Shape.of(d), device());
         backend().permute(this, perm.clone(), out);
-        return out;
+        int[] inverse = new int[perm.length];
+        for (int i = 0; i < perm.length; i++) inverse[perm[i]] = i;
+        return out.record("permute", g -> new Tensor[] {g.permute(inverse)}, this);
     }
 
     /** The last two axes swapped (a matrix transpose, batched over leading axes). */
@@ -398,7 +566,8 @@ public final class Tensor {
         int inner = shape.sizeOf(a + 1, rank());
         Tensor out = zeros(dtype(), shape.withDim(a, length), device());
         backend().copyBlocks(this, start * inner, shape.dim(a) * inner, out, 0, length * inner, length * inner, shape.sizeOf(0, a));
-        return out;
+        int total = shape.dim(a);
+        return out.record("narrow", g -> new Tensor[] {padAlong(g, a, start, total)}, this);
     }
 
     /** Tensors joined along an existing axis; all other extents must agree. */
@@ -428,7 +597,14 @@ public final class Tensor {
             out.backend().copyBlocks(p.to(dtype), 0, block, out, at, total * inner, block, outer);
             at += block;
         }
-        return out;
+        Tensor[] inputs = parts.clone();
+        return out.record("concat", g -> {
+            Tensor[] grads = new Tensor[inputs.length];
+            for (int i = 0, start = 0; i < inputs.length; start += inputs[i].dim(a), i++) {
+                if (inputs[i].requiresGrad) grads[i] = g.narrow(a, start, inputs[i].dim(a)).to(inputs[i].dtype());
+            }
+            return grads;
+        }, inputs);
     }
 
     /** Tensors of one shape stacked along a new axis. */
@@ -449,7 +625,32 @@ public final class Tensor {
     private Tensor unary(UnaryOp op) {
         Tensor out = zeros(dtype(), shape, device());
         backend().unary(op, this, out);
-        return out;
+        if (op == UnaryOp.SIGN || op == UnaryOp.STEP) return out; // piecewise constant
+        return out.record(op.name().toLowerCase(), g -> new Tensor[] {unaryGrad(op, this, out, g)}, this);
+    }
+
+    // ∂L/∂x = g · f'(x), written with the output y = f(x) where that is cheaper.
+    private static Tensor unaryGrad(UnaryOp op, Tensor x, Tensor y, Tensor g) {
+        return switch (op) {
+            case IDENTITY -> g;
+            case NEG -> g.neg();
+            case ABS -> g.mul(x.sign());
+            case EXP -> g.mul(y);
+            case LOG -> g.div(x);
+            case SQRT -> g.div(y.mul(2));
+            case RSQRT -> g.mul(y.mul(y).mul(y)).mul(-0.5);
+            case TANH -> g.mul(y.square().neg().add(1));
+            case SIGMOID -> g.mul(y.mul(y.neg().add(1)));
+            case RELU -> g.mul(x.step());
+            case SQUARE -> g.mul(x.mul(2));
+            case RECIPROCAL -> g.mul(y.square()).neg();
+            case LOG1P -> g.div(x.add(1));
+            case EXPM1 -> g.mul(y.add(1));
+            case SIN -> g.mul(x.cos());
+            case COS -> g.mul(x.sin()).neg();
+            case SOFTPLUS -> g.mul(x.sigmoid());
+            case SIGN, STEP -> throw new IllegalStateException(op + " has no recorded gradient");
+        };
     }
 
     public Tensor neg() { return unary(UnaryOp.NEG); }
@@ -483,8 +684,47 @@ public final class Tensor {
         Shape s = Shape.broadcast(op.name().toLowerCase(), shape, other.shape);
         DType dt = DType.promote(dtype(), other.dtype());
         Tensor out = zeros(dt, s, device());
-        backend().binary(op, to(dt), other.to(dt), out);
-        return out;
+        Tensor a = to(dt);
+        Tensor b = other.to(dt);
+        backend().binary(op, a, b, out);
+        if (op.isComparison()) return out; // piecewise constant
+        return out.record(op.name().toLowerCase(), g -> binaryGrad(op, a, b, out, g), a, b);
+    }
+
+    // (∂L/∂a, ∂L/∂b) for out = op(a, b), each summed back to its operand's shape; null where not needed.
+    private static Tensor[] binaryGrad(BinaryOp op, Tensor a, Tensor b, Tensor out, Tensor g) {
+        Tensor ga = null;
+        Tensor gb = null;
+        switch (op) {
+            case ADD -> {
+                ga = g;
+                gb = g;
+            }
+            case SUB -> {
+                ga = g;
+                gb = b.requiresGrad ? g.neg() : null;
+            }
+            case MUL -> {
+                ga = a.requiresGrad ? g.mul(b) : null;
+                gb = b.requiresGrad ? g.mul(a) : null;
+            }
+            case DIV -> {
+                ga = a.requiresGrad ? g.div(b) : null;
+                gb = b.requiresGrad ? g.mul(out).div(b).neg() : null;
+            }
+            case POW -> {
+                ga = a.requiresGrad ? g.mul(b).mul(a.pow(b.sub(1))) : null;
+                gb = b.requiresGrad ? g.mul(out).mul(a.log()) : null;
+            }
+            case MAX, MIN -> { // ties share the gradient equally, as torch.maximum/minimum do
+                Tensor wins = (op == BinaryOp.MAX ? a.gt(b) : a.lt(b)).add(a.eq(b).mul(0.5));
+                ga = a.requiresGrad ? g.mul(wins) : null;
+                gb = b.requiresGrad ? g.mul(wins.neg().add(1)) : null;
+            }
+            default -> throw new IllegalStateException(op + " has no gradient");
+        }
+        return new Tensor[] {a.requiresGrad && ga != null ? ga.sumTo(a.shape) : null,
+                             b.requiresGrad && gb != null ? gb.sumTo(b.shape) : null};
     }
 
     private Tensor binary(BinaryOp op, double other) {
@@ -526,8 +766,14 @@ public final class Tensor {
         Shape s = Shape.broadcast("where", Shape.broadcast("where", cond.shape, a.shape), b.shape);
         DType dt = DType.promote(a.dtype(), b.dtype());
         Tensor out = zeros(dt, s, a.device());
-        out.backend().where(cond.to(dt), a.to(dt), b.to(dt), out);
-        return out;
+        Tensor a2 = a.to(dt);
+        Tensor b2 = b.to(dt);
+        out.backend().where(cond.to(dt), a2, b2, out);
+        return out.record("where", g -> {
+            Tensor zero = zeros(g.dtype(), Shape.scalar(), g.device());
+            return new Tensor[] {a2.requiresGrad ? where(cond, g, zero).sumTo(a2.shape) : null,
+                                 b2.requiresGrad ? where(cond, zero, g).sumTo(b2.shape) : null};
+        }, a2, b2);
     }
 
     // ---------------------------------------------------------------- reductions
@@ -616,7 +862,17 @@ public final class Tensor {
             backend().reduce(op, t, from, to, out);
             t = out;
         }
-        if (t == this) t = copy();
+        if (t == this) t = GradMode.noGrad(this::copy);
+        Tensor kept = t;
+        int[] keptDims = t.dims();
+        int[] full = dims();
+        t.record(op.name().toLowerCase(), g -> switch (op) {
+            case SUM -> new Tensor[] {g.reshape(keptDims).expand(full)};
+            case MAX, MIN -> { // to every position that attains the extreme, shared equally among ties
+                Tensor hits = eq(kept.detach());
+                yield new Tensor[] {g.reshape(keptDims).mul(hits).div(hits.sum(sorted, true))};
+            }
+        }, this);
         if (keepDim) return t;
         int[] d = new int[rank() - sorted.length];
         for (int a = 0, j = 0, k = 0; a < rank(); a++) {
@@ -640,7 +896,10 @@ public final class Tensor {
         int a = shape.normalizeAxis(axis);
         Tensor out = zeros(dtype(), shape, device());
         if (size() > 0) backend().softmax(this, a, log, out);
-        return out;
+        int[] ax = {a};
+        return out.record(log ? "logSoftmax" : "softmax", g -> new Tensor[] {log
+                ? g.sub(out.exp().mul(g.sum(ax, true)))
+                : g.mul(out).sub(out.mul(g.mul(out).sum(ax, true)))}, this);
     }
 
     /** log Σ exp along {@code axis}, stable. */
@@ -649,6 +908,7 @@ public final class Tensor {
         Tensor out = zeros(dtype(), shape.withDim(a, 1), device());
         if (shape.dim(a) == 0) out.fill(Double.NEGATIVE_INFINITY);
         else if (out.size() > 0) backend().logSumExp(this, a, out);
+        out.record("logSumExp", g -> new Tensor[] {g.mul(sub(out).exp())}, this);
         return keepDim ? out : out.squeeze(a);
     }
 
@@ -692,6 +952,9 @@ public final class Tensor {
         b = alignBatch(b, batchB, batch);
         Tensor out3 = zeros(dt, Shape.of(batch.size(), m, n), device());
         backend().matmul(a, transposeThis, b, transposeOther, out3);
+        Tensor a3 = a;
+        Tensor b3 = b;
+        out3.record("matmul", g -> matmulGrad(a3, transposeThis, b3, transposeOther, g), a3, b3);
         int[] od = Arrays.copyOf(batch.dims(), batch.rank() + 2);
         od[batch.rank()] = m;
         od[batch.rank() + 1] = n;
@@ -699,6 +962,22 @@ public final class Tensor {
         if (vecA) out = out.squeeze(-2);
         if (vecB) out = out.squeeze(-1);
         return out;
+    }
+
+    // For out = op(a)·op(b) over 3-d operands: ∂L/∂a = g·op(b)ᵀ (transposed back if a was read transposed),
+    // ∂L/∂b = op(a)ᵀ·g (likewise); an operand shared across the batch gets the sum over the batch.
+    private static Tensor[] matmulGrad(Tensor a, boolean ta, Tensor b, boolean tb, Tensor g) {
+        Tensor ga = null;
+        Tensor gb = null;
+        if (a.requiresGrad) {
+            ga = ta ? b.matmul(g, tb, true) : g.matmul(b, false, !tb);
+            if (a.dim(0) == 1 && ga.dim(0) != 1) ga = ga.sum(new int[] {0}, true);
+        }
+        if (b.requiresGrad) {
+            gb = tb ? g.matmul(a, true, ta) : a.matmul(g, !ta, false);
+            if (b.dim(0) == 1 && gb.dim(0) != 1) gb = gb.sum(new int[] {0}, true);
+        }
+        return new Tensor[] {ga, gb};
     }
 
     // A 3-d view [B or 1, r, c] of an operand whose batch axes broadcast to `batch`.
@@ -736,7 +1015,7 @@ public final class Tensor {
         checkWindowInput("im2col", g);
         Tensor cols = zeros(dtype(), Shape.of(shape.dim(0), g.colRows(), g.outputPlaneSize()), device());
         backend().im2col(this, g, cols);
-        return cols;
+        return cols.record("im2col", grad -> new Tensor[] {grad.col2im(g)}, this);
     }
 
     /** The adjoint of {@link #im2col}: columns {@code [N, C·kh·kw, OH·OW]} summed back into {@code [N, C, H, W]}. */
@@ -746,7 +1025,7 @@ public final class Tensor {
         }
         Tensor x = zeros(dtype(), Shape.of(shape.dim(0), g.channels(), g.height(), g.width()), device());
         backend().col2im(this, g, x);
-        return x;
+        return x.record("col2im", grad -> new Tensor[] {grad.im2col(g)}, this);
     }
 
     /**
@@ -786,6 +1065,7 @@ public final class Tensor {
         Tensor out = zeros(dtype(), s, device());
         Tensor idx = zeros(dtype(), s, device());
         backend().maxPool(this, g, out, idx);
+        out.record("maxPool2d", grad -> new Tensor[] {maxPool2dBackward(grad, idx, g)}, this);
         return new Pooled(out, idx);
     }
 
@@ -797,8 +1077,16 @@ public final class Tensor {
     /** The gradient of max pooling: gradOut scattered (summed) to the argmax positions of an input of {@code g}'s shape. */
     public static Tensor maxPool2dBackward(Tensor gradOut, Tensor indices, ConvGeometry g) {
         Tensor gradIn = zeros(gradOut.dtype(), Shape.of(gradOut.dim(0), g.channels(), g.height(), g.width()), gradOut.device());
-        gradOut.backend().maxPoolBackward(gradOut, indices.to(gradOut.dtype()), g, gradIn);
-        return gradIn;
+        Tensor idx = indices.to(gradOut.dtype());
+        gradOut.backend().maxPoolBackward(gradOut, idx, g, gradIn);
+        return gradIn.record("maxPool2dBackward", gg -> new Tensor[] {maxPoolGather(gg, idx, g)}, gradOut);
+    }
+
+    // out[n, c, o] = x[n, c, indices[n, c, o]]: the adjoint of maxPool2dBackward (its own adjoint is that op).
+    private static Tensor maxPoolGather(Tensor x, Tensor indices, ConvGeometry g) {
+        Tensor out = zeros(x.dtype(), indices.shape, x.device());
+        x.backend().maxPoolGather(x, indices, g, out);
+        return out.record("maxPoolGather", gg -> new Tensor[] {maxPool2dBackward(gg, indices, g)}, x);
     }
 
     /** 2-d average pooling; {@code countIncludePad} as PyTorch's {@code count_include_pad}. */
@@ -806,7 +1094,7 @@ public final class Tensor {
         checkWindowInput("avgPool2d", g);
         Tensor out = zeros(dtype(), Shape.of(dim(0), g.channels(), g.outHeight(), g.outWidth()), device());
         backend().avgPool(this, g, countIncludePad, out);
-        return out;
+        return out.record("avgPool2d", grad -> new Tensor[] {avgPool2dBackward(grad, g, countIncludePad)}, this);
     }
 
     /** Square-window average pooling, padding counted in the divisor (PyTorch's default). */
@@ -818,7 +1106,7 @@ public final class Tensor {
     public static Tensor avgPool2dBackward(Tensor gradOut, ConvGeometry g, boolean countIncludePad) {
         Tensor gradIn = zeros(gradOut.dtype(), Shape.of(gradOut.dim(0), g.channels(), g.height(), g.width()), gradOut.device());
         gradOut.backend().avgPoolBackward(gradOut, g, countIncludePad, gradIn);
-        return gradIn;
+        return gradIn.record("avgPool2dBackward", gg -> new Tensor[] {gg.avgPool2d(g, countIncludePad)}, gradOut);
     }
 
     private void checkWindowInput(String op, ConvGeometry g) {
