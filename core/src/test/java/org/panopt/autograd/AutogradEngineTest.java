@@ -109,7 +109,7 @@ class AutogradEngineTest {
         Tensor z = x.exp();
         z.backward(null, true, false);
         z.backward(null, false, false);
-        assertThat(x.grad().item()).isCloseTo(3 * Math.E, within(1e-12)) // e from y, twice e from z;
+        assertThat(x.grad().item()).isCloseTo(3 * Math.E, within(1e-12)); // e from y, twice e from z
     }
 
     @Test
