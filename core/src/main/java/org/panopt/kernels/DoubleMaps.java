@@ -57,6 +57,7 @@ public final class DoubleMaps {
             case COS -> cos(x, xo, y, yo, n);
             case SOFTPLUS -> softplus(x, xo, y, yo, n);
             case STEP -> step(x, xo, y, yo, n);
+            case ERF -> erf(x, xo, y, yo, n);
         }
     }
 
@@ -148,6 +149,10 @@ public final class DoubleMaps {
 
     private static void sign(double[] x, int xo, double[] y, int yo, int n) {
         for (int i = 0; i < n; i++) y[yo + i] = Math.signum(x[xo + i]);
+    }
+
+    private static void erf(double[] x, int xo, double[] y, int yo, int n) {
+        for (int i = 0; i < n; i++) y[yo + i] = Erf.erf(x[xo + i]);
     }
 
     private static void log1p(double[] x, int xo, double[] y, int yo, int n) {

@@ -56,6 +56,7 @@ public final class FloatMaps {
             case COS -> cos(x, xo, y, yo, n);
             case SOFTPLUS -> softplus(x, xo, y, yo, n);
             case STEP -> step(x, xo, y, yo, n);
+            case ERF -> erf(x, xo, y, yo, n);
         }
     }
 
@@ -147,6 +148,10 @@ public final class FloatMaps {
 
     private static void sign(float[] x, int xo, float[] y, int yo, int n) {
         for (int i = 0; i < n; i++) y[yo + i] = Math.signum(x[xo + i]);
+    }
+
+    private static void erf(float[] x, int xo, float[] y, int yo, int n) {
+        for (int i = 0; i < n; i++) y[yo + i] = (float) Erf.erf(x[xo + i]);
     }
 
     private static void log1p(float[] x, int xo, float[] y, int yo, int n) {

@@ -27,7 +27,9 @@ public enum UnaryOp {
     /** y = log(1 + e^x), computed as max(x,0) + log1p(e^{−|x|}) so it neither overflows nor loses small values. */
     SOFTPLUS,
     /** y = 1 if x > 0 else 0: the derivative of {@link #RELU}. */
-    STEP;
+    STEP,
+    /** The error function (scalar kernel: the Vector API has no erf). */
+    ERF;
 
     /** The definition in double precision; kernels are tested against it. */
     public double apply(double x) {
@@ -51,6 +53,7 @@ public enum UnaryOp {
             case COS -> Math.cos(x);
             case SOFTPLUS -> Math.max(x, 0.0) + Math.log1p(Math.exp(-Math.abs(x)));
             case STEP -> x > 0 ? 1.0 : 0.0;
+            case ERF -> Erf.erf(x);
         };
     }
 }

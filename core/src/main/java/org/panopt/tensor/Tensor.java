@@ -649,6 +649,7 @@ public final class Tensor {
             case SIN -> g.mul(x.cos());
             case COS -> g.mul(x.sin()).neg();
             case SOFTPLUS -> g.mul(x.sigmoid());
+            case ERF -> g.mul(x.square().neg().exp().mul(2 / Math.sqrt(Math.PI)));
             case SIGN, STEP -> throw new IllegalStateException(op + " has no recorded gradient");
         };
     }
@@ -670,6 +671,7 @@ public final class Tensor {
     public Tensor sin() { return unary(UnaryOp.SIN); }
     public Tensor cos() { return unary(UnaryOp.COS); }
     public Tensor softplus() { return unary(UnaryOp.SOFTPLUS); }
+    public Tensor erf() { return unary(UnaryOp.ERF); }
     /** 1 where this > 0, else 0. */
     public Tensor step() { return unary(UnaryOp.STEP); }
 
