@@ -261,7 +261,7 @@ public final class Tensor {
     public static Tensor randn(SplittableRandom rng, DType dtype, int... dims) {
         Shape s = Shape.of(dims);
         double[] v = new double[s.size()];
-        for (int i = 0; i < v.length; i++) v[i] = gaussian(rng);
+        for (int i = 0; i < v.length; i++) v[i] = rng.nextGaussian();
         return of(v, dims).to(dtype);
     }
 
@@ -273,14 +273,6 @@ public final class Tensor {
         return of(v, dims).to(dtype);
     }
 
-    // Box–Muller on SplittableRandom, which (unlike java.util.Random) has no nextGaussian of its own pre-17 semantics to rely on.
-    private static double gaussian(SplittableRandom rng) {
-        double u1;
-        do {
-            u1 = rng.nextDouble();
-        } while (u1 == 0);
-        return Math.sqrt(-2 * Math.log(u1)) * Math.cos(2 * Math.PI * rng.nextDouble());
-    }
 
     // ---------------------------------------------------------------- accessors
 
