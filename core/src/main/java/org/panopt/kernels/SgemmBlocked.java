@@ -18,8 +18,8 @@ final class SgemmBlocked extends BlockedGemm<SgemmBlocked.Workspace> {
     private static final int L = S.length();
     static final int MR = 4;
     static final int NR = 3 * L;
-    static final int KC = 256;
-    static final int MC = 192;
+    static final int KC = 512;
+    static final int MC = 96;
     static final int NC = NR * Math.max(1, 4096 / NR);
 
     /** Packing buffers of one thread, reused across calls so the hot path allocates nothing. */
@@ -74,12 +74,23 @@ final class SgemmBlocked extends BlockedGemm<SgemmBlocked.Workspace> {
                     if (w < NR) java.util.Arrays.fill(dst, d + w, d + NR, 0f);
                 }
             } else {
-                // op(B)[p][j] = b[j·ldb + p]: read B's rows contiguously, scatter down the panel.
-                for (int j = 0; j < w; j++) {
+                // op(B)[p][j] = b[j·ldb + p]: four rows of B at a time, so that each visit to a panel
+                // row writes four adjacent elements instead of one.
+                int j = 0;
+                for (; j + 4 <= w; j += 4) {
+                    int s0 = bOff + (jc + j0 + j) * ldb + pc, s1 = s0 + ldb, s2 = s1 + ldb, s3 = s2 + ldb;
+                    for (int p = 0, dd = d + j; p < kcb; p++, dd += NR) {
+                        dst[dd] = b[s0 + p];
+                        dst[dd + 1] = b[s1 + p];
+                        dst[dd + 2] = b[s2 + p];
+                        dst[dd + 3] = b[s3 + p];
+                    }
+                }
+                for (; j < w; j++) {
                     int s = bOff + (jc + j0 + j) * ldb + pc;
                     for (int p = 0, dd = d + j; p < kcb; p++, dd += NR) dst[dd] = b[s + p];
                 }
-                for (int j = w; j < NR; j++) {
+                for (j = w; j < NR; j++) {
                     for (int p = 0, dd = d + j; p < kcb; p++, dd += NR) dst[dd] = 0f;
                 }
             }
@@ -92,8 +103,16 @@ final class SgemmBlocked extends BlockedGemm<SgemmBlocked.Workspace> {
         for (int i0 = 0; i0 < mcb; i0 += MR) {
             int h = Math.min(MR, mcb - i0);
             int d = i0 * kcb;
-            if (!transA) {
-                // op(A)[i][p] = a[i·lda + p]: interleave MR rows.
+            if (!transA && h == MR) {
+                // op(A)[i][p] = a[i·lda + p]: interleave the MR rows, writing each packed column whole.
+                int s0 = aOff + (ic + i0) * lda + pc, s1 = s0 + lda, s2 = s1 + lda, s3 = s2 + lda;
+                for (int p = 0, dd = d; p < kcb; p++, dd += MR) {
+                    dst[dd] = a[s0 + p];
+                    dst[dd + 1] = a[s1 + p];
+                    dst[dd + 2] = a[s2 + p];
+                    dst[dd + 3] = a[s3 + p];
+                }
+            } else if (!transA) {
                 for (int r = 0; r < h; r++) {
                     int s = aOff + (ic + i0 + r) * lda + pc;
                     for (int p = 0, dd = d + r; p < kcb; p++, dd += MR) dst[dd] = a[s + p];
