@@ -60,9 +60,12 @@ abstract class BlockedGemm<W> {
     final void run(int maxThreads) {
         long fmas = (long) m * n * k;
         int mTiles = (m + mr - 1) / mr, nTiles = (n + nr - 1) / nr;
-        boolean splitRows = mTiles >= nTiles;
+        int wanted = (int) Math.max(1, Math.min(maxThreads, fmas / MIN_FMAS_PER_THREAD));
+        // Splitting rows makes every thread pack all of B (k×n); splitting columns, all of A (m×k).
+        // Duplicate the smaller one, as long as the split dimension has a tile for every thread.
+        boolean splitRows = m >= n ? mTiles >= wanted || mTiles >= nTiles : nTiles < wanted && mTiles > nTiles;
         int tiles = splitRows ? mTiles : nTiles;
-        int parts = (int) Math.max(1, Math.min(Math.min(maxThreads, tiles), fmas / MIN_FMAS_PER_THREAD));
+        int parts = Math.min(wanted, tiles);
         if (parts == 1) {
             compute(0, m, 0, n);
             return;
@@ -81,8 +84,11 @@ abstract class BlockedGemm<W> {
         W ws = workspace();
         for (int jc = n0; jc < n1; jc += nc) {
             int ncb = Math.min(nc, n1 - jc);
-            for (int pc = 0; pc < k; pc += kc) {
-                int kcb = Math.min(kc, k - pc);
+            // Equal k-blocks (784 → 392 + 392, not 512 + 272): the short block would pay the same
+            // per-tile overhead for half the arithmetic.
+            int kBlock = (k + (k + kc - 1) / kc - 1) / ((k + kc - 1) / kc);
+            for (int pc = 0; pc < k; pc += kBlock) {
+                int kcb = Math.min(kBlock, k - pc);
                 packB(ws, pc, kcb, jc, ncb);
                 for (int ic = m0; ic < m1; ic += mc) {
                     int mcb = Math.min(mc, m1 - ic);

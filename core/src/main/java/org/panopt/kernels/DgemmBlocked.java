@@ -18,14 +18,15 @@ final class DgemmBlocked extends BlockedGemm<DgemmBlocked.Workspace> {
     private static final int L = S.length();
     static final int MR = 4;
     static final int NR = 3 * L;
-    static final int KC = 256;
-    static final int MC = 96;
+    static final int KC = 512;
+    static final int MC = 48;
     static final int NC = NR * Math.max(1, 4096 / NR);
 
     /** Packing buffers of one thread, reused across calls so the hot path allocates nothing. */
     static final class Workspace {
         final double[] a = new double[MC * KC];
         final double[] b = new double[KC * NC];
+        final double[] tile = new double[MR * NR];
     }
 
     private static final ThreadLocal<Workspace> WORKSPACE = ThreadLocal.withInitial(Workspace::new);
@@ -73,12 +74,23 @@ final class DgemmBlocked extends BlockedGemm<DgemmBlocked.Workspace> {
                     if (w < NR) java.util.Arrays.fill(dst, d + w, d + NR, 0.0);
                 }
             } else {
-                // op(B)[p][j] = b[j·ldb + p]: read B's rows contiguously, scatter down the panel.
-                for (int j = 0; j < w; j++) {
+                // op(B)[p][j] = b[j·ldb + p]: four rows of B at a time, so that each visit to a panel
+                // row writes four adjacent elements instead of one.
+                int j = 0;
+                for (; j + 4 <= w; j += 4) {
+                    int s0 = bOff + (jc + j0 + j) * ldb + pc, s1 = s0 + ldb, s2 = s1 + ldb, s3 = s2 + ldb;
+                    for (int p = 0, dd = d + j; p < kcb; p++, dd += NR) {
+                        dst[dd] = b[s0 + p];
+                        dst[dd + 1] = b[s1 + p];
+                        dst[dd + 2] = b[s2 + p];
+                        dst[dd + 3] = b[s3 + p];
+                    }
+                }
+                for (; j < w; j++) {
                     int s = bOff + (jc + j0 + j) * ldb + pc;
                     for (int p = 0, dd = d + j; p < kcb; p++, dd += NR) dst[dd] = b[s + p];
                 }
-                for (int j = w; j < NR; j++) {
+                for (j = w; j < NR; j++) {
                     for (int p = 0, dd = d + j; p < kcb; p++, dd += NR) dst[dd] = 0.0;
                 }
             }
@@ -91,8 +103,16 @@ final class DgemmBlocked extends BlockedGemm<DgemmBlocked.Workspace> {
         for (int i0 = 0; i0 < mcb; i0 += MR) {
             int h = Math.min(MR, mcb - i0);
             int d = i0 * kcb;
-            if (!transA) {
-                // op(A)[i][p] = a[i·lda + p]: interleave MR rows.
+            if (!transA && h == MR) {
+                // op(A)[i][p] = a[i·lda + p]: interleave the MR rows, writing each packed column whole.
+                int s0 = aOff + (ic + i0) * lda + pc, s1 = s0 + lda, s2 = s1 + lda, s3 = s2 + lda;
+                for (int p = 0, dd = d; p < kcb; p++, dd += MR) {
+                    dst[dd] = a[s0 + p];
+                    dst[dd + 1] = a[s1 + p];
+                    dst[dd + 2] = a[s2 + p];
+                    dst[dd + 3] = a[s3 + p];
+                }
+            } else if (!transA) {
                 for (int r = 0; r < h; r++) {
                     int s = aOff + (ic + i0 + r) * lda + pc;
                     for (int p = 0, dd = d + r; p < kcb; p++, dd += MR) dst[dd] = a[s + p];
@@ -119,15 +139,14 @@ final class DgemmBlocked extends BlockedGemm<DgemmBlocked.Workspace> {
             int cols = Math.min(NR, ncb - jr);
             for (int ir = 0; ir < mcb; ir += MR) {
                 int rows = Math.min(MR, mcb - ir);
-                micro(kcb, ws.a, ir * kcb, ws.b, jr * kcb, c, cOff + (ic + ir) * ldc + jc + jr, ldc,
-                        rows, cols, alpha, bet);
+                micro(kcb, ws.a, ir * kcb, ws.b, jr * kcb, ws.tile);
+                update(ws.tile, c, cOff + (ic + ir) * ldc + jc + jr, ldc, rows, cols, alpha, bet);
             }
         }
     }
 
-    /** One MR×NR tile: C[0:rows, 0:cols] ← α·Σ_p a[p]ᵀ b[p] + β·C. */
-    private static void micro(int kc, double[] ap, int ai, double[] bp, int bi, double[] c, int ci, int ldc,
-                              int rows, int cols, double alpha, double beta) {
+    /** One MR×NR tile of the product of packed panels: tile ← Σ_p a[p]ᵀ b[p], row-major MR×NR. */
+    private static void micro(int kc, double[] ap, int ai, double[] bp, int bi, double[] tile) {
         DoubleVector c00 = DoubleVector.zero(S), c01 = c00, c02 = c00;
         DoubleVector c10 = c00, c11 = c00, c12 = c00;
         DoubleVector c20 = c00, c21 = c00, c22 = c00;
@@ -153,46 +172,38 @@ final class DgemmBlocked extends BlockedGemm<DgemmBlocked.Workspace> {
             c31 = b1.fma(a3, c31);
             c32 = b2.fma(a3, c32);
         }
-        if (cols == NR) {
-            store(c, ci, c00, c01, c02, alpha, beta);
-            if (rows > 1) store(c, ci + ldc, c10, c11, c12, alpha, beta);
-            if (rows > 2) store(c, ci + 2 * ldc, c20, c21, c22, alpha, beta);
-            if (rows > 3) store(c, ci + 3 * ldc, c30, c31, c32, alpha, beta);
-        } else {
-            storeMasked(c, ci, c00, c01, c02, alpha, beta, cols);
-            if (rows > 1) storeMasked(c, ci + ldc, c10, c11, c12, alpha, beta, cols);
-            if (rows > 2) storeMasked(c, ci + 2 * ldc, c20, c21, c22, alpha, beta, cols);
-            if (rows > 3) storeMasked(c, ci + 3 * ldc, c30, c31, c32, alpha, beta, cols);
+        // Spill to a scratch tile rather than passing vectors to a helper: a helper that C2 declines
+        // to inline would box all twelve.
+        c00.intoArray(tile, 0);
+        c01.intoArray(tile, L);
+        c02.intoArray(tile, 2 * L);
+        c10.intoArray(tile, NR);
+        c11.intoArray(tile, NR + L);
+        c12.intoArray(tile, NR + 2 * L);
+        c20.intoArray(tile, 2 * NR);
+        c21.intoArray(tile, 2 * NR + L);
+        c22.intoArray(tile, 2 * NR + 2 * L);
+        c30.intoArray(tile, 3 * NR);
+        c31.intoArray(tile, 3 * NR + L);
+        c32.intoArray(tile, 3 * NR + 2 * L);
+    }
+
+    /** C[0:rows, 0:cols] ← α·tile + β·C, never reading C when β = 0; masked at the right edge. */
+    private static void update(double[] tile, double[] c, int ci, int ldc, int rows, int cols, double alpha, double beta) {
+        for (int r = 0; r < rows; r++, ci += ldc) {
+            for (int j = 0; j < cols; j += L) {
+                int t = r * NR + j;
+                if (j + L <= cols) {
+                    DoubleVector v = DoubleVector.fromArray(S, tile, t).mul(alpha);
+                    if (beta != 0.0) v = v.add(DoubleVector.fromArray(S, c, ci + j).mul(beta));
+                    v.intoArray(c, ci + j);
+                } else {
+                    VectorMask<Double> mask = S.indexInRange(j, cols);
+                    DoubleVector v = DoubleVector.fromArray(S, tile, t).mul(alpha);
+                    if (beta != 0.0) v = v.add(DoubleVector.fromArray(S, c, ci + j, mask).mul(beta));
+                    v.intoArray(c, ci + j, mask);
+                }
+            }
         }
-    }
-
-    /** One full row of a tile: C[ci : ci+NR] ← α·acc + β·C, never reading C when β = 0. */
-    private static void store(double[] c, int ci, DoubleVector v0, DoubleVector v1, DoubleVector v2,
-                              double alpha, double beta) {
-        if (beta == 0.0) {
-            v0.mul(alpha).intoArray(c, ci);
-            v1.mul(alpha).intoArray(c, ci + L);
-            v2.mul(alpha).intoArray(c, ci + 2 * L);
-        } else {
-            v0.mul(alpha).add(DoubleVector.fromArray(S, c, ci).mul(beta)).intoArray(c, ci);
-            v1.mul(alpha).add(DoubleVector.fromArray(S, c, ci + L).mul(beta)).intoArray(c, ci + L);
-            v2.mul(alpha).add(DoubleVector.fromArray(S, c, ci + 2 * L).mul(beta)).intoArray(c, ci + 2 * L);
-        }
-    }
-
-    /** The first {@code cols} entries of a row of a tile, for the right edge of C. */
-    private static void storeMasked(double[] c, int ci, DoubleVector v0, DoubleVector v1, DoubleVector v2,
-                                    double alpha, double beta, int cols) {
-        storeLanes(c, ci, v0, alpha, beta, cols);
-        storeLanes(c, ci + L, v1, alpha, beta, cols - L);
-        storeLanes(c, ci + 2 * L, v2, alpha, beta, cols - 2 * L);
-    }
-
-    private static void storeLanes(double[] c, int ci, DoubleVector v, double alpha, double beta, int lanes) {
-        if (lanes <= 0) return;
-        VectorMask<Double> mask = S.indexInRange(0, lanes);
-        DoubleVector r = v.mul(alpha);
-        if (beta != 0.0) r = r.add(DoubleVector.fromArray(S, c, ci, mask).mul(beta));
-        r.intoArray(c, ci, mask);
     }
 }
