@@ -151,6 +151,29 @@ class RavautGortiTest {
     }
 
     @Test
+    void etaHistoryRecordsEveryStep() {
+        Tensor w = start();
+        Optimizer opt = Optimizer.of(AdaptiveRules.ravautGortiSecondOrder().with("lr", 0.05, "smoothing_threshold", 0.0), List.of(w));
+        EtaHistory history = new EtaHistory();
+        for (int i = 0; i < 3; i++) {
+            opt.step(quadratic(w));
+            history.record(opt);
+        }
+        assertThat(history.entries()).hasSize(3);
+        EtaHistory.Entry first = history.entries().getFirst();
+        assertThat(first.step()).isEqualTo(1);
+        assertThat(first.eta()).isCloseTo(14 / 36.0, within(1e-6));
+        assertThat(first.lossAtStep()).isCloseTo(line(new double[] {1, 1, 1}, 0.05), within(1e-15));
+        assertThat(first.curvature()).isCloseTo(4e-10 * 36, within(1e-15));
+        assertThat(history.toCsv()).startsWith("step,eta,loss_at_step,eta_step,curvature\n1,");
+        EtaHistory sgd = new EtaHistory();
+        Optimizer plain = Optimizer.of(org.panopt.optim.first.Sgd.create(0.1), List.of(w));
+        plain.step(quadratic(w));
+        assertThat(sgd.record(plain).eta()).isEqualTo(0.1);
+        assertThat(sgd.entries().getFirst().lossAtStep()).isNaN();
+    }
+
+    @Test
     void needsAnObjective() {
         Tensor w = start();
         Optimizer opt = Optimizer.of(AdaptiveRules.ravautGortiSecondOrder(), List.of(w));
