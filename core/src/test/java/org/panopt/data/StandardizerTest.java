@@ -51,6 +51,17 @@ class StandardizerTest {
     }
 
     @Test
+    void float64DataKeepsItsPrecision() {
+        // 1e8 + {0, 1, 2}: float32 cannot hold these apart; the statistics must.
+        Tensor x = Tensor.of(new double[] {1e8, 1e8 + 1, 1e8 + 2}, 3, 1);
+        Standardizer s = Standardizer.fit(x);
+        assertThat(s.mean().dtype()).isEqualTo(DType.FLOAT64);
+        assertThat(s.mean().at(0)).isEqualTo(1e8 + 1);
+        assertThat(s.std().at(0)).isCloseTo(Math.sqrt(2.0 / 3), within(1e-9));
+        assertThat(s.apply(x).toDoubleArray()).containsExactly(new double[] {-Math.sqrt(1.5), 0, Math.sqrt(1.5)}, within(1e-9));
+    }
+
+    @Test
     void perChannelStatisticsOfImages() {
         // Channel 0 holds 1..8 over two 2×2 images; channel 1 is constant 5.
         float[] x = {1, 2, 3, 4, 5, 5, 5, 5, 5, 6, 7, 8, 5, 5, 5, 5};
