@@ -31,6 +31,6 @@ public record Claim(String paper, String ours, Verdict verdict) {
 
     /** The one-line verdict the report prints. */
     public String line() {
-        return "**Our run " + verdict.word() + "**: " + ours;
+        return "**Our run " + (verdict == Verdict.INCONCLUSIVE ? "is " : "") + verdict.word() + "**: " + ours;
     }
 }
