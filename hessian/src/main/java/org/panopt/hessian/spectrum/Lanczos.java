@@ -95,7 +95,9 @@ public final class Lanczos {
             boolean invariant = run.step();
             int j = run.size();
             boolean full = j == m || j == n;
-            if (j >= k && (full || j % checkEvery == 0)) {
+            // Not at an invariant point: there every residual is 0, yet a restart may still add copies of
+            // a repeated eigenvalue (or the zeros of a low-rank operator) to the wanted set.
+            if (j >= k && (full || (!invariant && j % checkEvery == 0))) {
                 selection = run.select(k, which);
                 if (selection.allConverged(options.tolerance()) || full) break;
             }
