@@ -21,7 +21,7 @@ public class Dropout extends Module {
     @Override
     protected Tensor compute(Tensor x) {
         if (!isTraining() || p == 0) return x;
-        Tensor mask = Tensor.rand(rng, 0, 1, x.dtype(), x.dims()).ge(p).mul(1 / (1 - p));
+        Tensor mask = Tensor.rand(rng, 0, 1, x.dtype(), x.dims()).to(x.device()).ge(p).mul(1 / (1 - p));
         return x.mul(mask);
     }
 
