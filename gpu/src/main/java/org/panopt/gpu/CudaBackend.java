@@ -33,6 +33,8 @@ import org.panopt.tensor.Tensor;
  */
 public final class CudaBackend implements Backend, AutoCloseable {
     private static final int BLOCK = CudaKernels.BLOCK;
+    /** Rows up to this long are reduced (and soft-maxed) one per thread rather than one per block of 256 threads. */
+    static final int SHORT_ROW = 32;
 
     private final Device device;
     private final DeviceRuntime runtime;
@@ -279,7 +281,8 @@ public final class CudaBackend implements Backend, AutoCloseable {
     /**
      * Reduces x viewed as {@code [outer, r, inner]}. Along the last axis (inner = 1) a block takes a row;
      * few long rows are split into parts reduced by separate blocks, then the parts reduced again. Along
-     * an inner axis a thread folds a column in order; few long columns are likewise split.
+     * an inner axis, or for rows of at most {@link #SHORT_ROW} elements, a thread folds a column (row)
+     * in order; few long columns are likewise split.
      */
     @Override
     public void reduce(ReduceOp op, Tensor x, int from, int to, Tensor out) {
@@ -294,7 +297,7 @@ public final class CudaBackend implements Backend, AutoCloseable {
         }
         DType t = out.dtype();
         int grid = runtime.maxGridBlocks();
-        if (inner == 1) {
+        if (inner == 1 && r > SHORT_ROW) {
             int parts = splitRows(outer, r, grid);
             if (parts == 1) {
                 reduceRows(op, t, address(x), address(out), outer, r, 1);
@@ -368,7 +371,7 @@ public final class CudaBackend implements Backend, AutoCloseable {
         int r = d[axis];
         int inner = product(d, axis + 1, d.length);
         if ((long) outer * r * inner == 0) return;
-        if (inner == 1) {
+        if (inner == 1 && r > SHORT_ROW) {
             launchPerBlock(args(CudaKernels.softmaxRows(log, out.dtype())).pointer(address(x)).pointer(address(out)).i32(outer).i32(r), outer);
         } else {
             launch(args(CudaKernels.softmaxCols(log, out.dtype())).pointer(address(x)).pointer(address(out)).i32(outer).i32(r).i32(inner),
@@ -387,7 +390,7 @@ public final class CudaBackend implements Backend, AutoCloseable {
             fill(out, Double.NEGATIVE_INFINITY);
             return;
         }
-        if (inner == 1) {
+        if (inner == 1 && r > SHORT_ROW) {
             launchPerBlock(args(CudaKernels.logSumExpRows(out.dtype())).pointer(address(x)).pointer(address(out)).i32(outer).i32(r), outer);
         } else {
             launch(args(CudaKernels.logSumExpCols(out.dtype())).pointer(address(x)).pointer(address(out)).i32(outer).i32(r).i32(inner),

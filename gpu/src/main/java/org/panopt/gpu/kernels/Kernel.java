@@ -10,9 +10,10 @@ import java.util.stream.Collectors;
  * @param name        the C name (also the symbol: kernels are {@code extern "C"})
  * @param params      the parameters in order
  * @param body        the statements inside the braces
- * @param blockSized  whether the kernel's shared-memory reduction needs exactly {@link CudaKernels#BLOCK} threads per block
+ * @param usesBarriers whether the kernel calls {@code __syncthreads()} (a block reduction in shared memory sized for
+ *                     exactly {@link CudaKernels#BLOCK} threads per block)
  */
-public record Kernel(String name, List<Param> params, String body, boolean blockSized) {
+public record Kernel(String name, List<Param> params, String body, boolean usesBarriers) {
     public Kernel {
         params = List.copyOf(params);
     }
