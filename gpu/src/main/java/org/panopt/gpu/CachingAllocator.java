@@ -102,6 +102,11 @@ public final class CachingAllocator {
         }
         reclaim.run();
         waitForReleases(releasesBefore);
+        b = tryAllocate(size, true); // a reclaimed block of this class, or fresh memory
+        if (b != null) return b;
+        synchronized (this) {
+            freeCached(); // reclaimed blocks of other classes
+        }
         b = tryAllocate(size, true);
         if (b != null) return b;
         throw new DeviceOutOfMemoryException("out of device memory allocating " + bytes + " bytes (size class " + size

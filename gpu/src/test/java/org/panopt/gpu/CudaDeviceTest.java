@@ -2,13 +2,13 @@ package org.panopt.gpu;
 
 import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
-import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.BeforeEach;
 import org.panopt.tensor.Device;
 
 /** {@link DeviceContract} on {@code cuda:0}; skipped, with the reason, where CUDA is unavailable. */
 class CudaDeviceTest extends DeviceContract {
-    @BeforeAll
-    static void requireCuda() {
+    @BeforeEach
+    void requireCuda() {
         Cuda.Availability a = Cuda.availability();
         assumeTrue(a.available(), "CUDA unavailable: " + a.description());
     }

@@ -2,7 +2,7 @@ package org.panopt.gpu;
 
 import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
-import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.BeforeEach;
 import org.panopt.gpu.emulator.EmulatedBackendProvider;
 import org.panopt.gpu.emulator.KernelEmulator;
 import org.panopt.tensor.Device;
@@ -13,8 +13,8 @@ import org.panopt.tensor.Device;
  * Skipped where no {@code g++} can build the emulator.
  */
 class EmulatedDeviceTest extends DeviceContract {
-    @BeforeAll
-    static void requireEmulator() {
+    @BeforeEach
+    void requireEmulator() {
         String reason = KernelEmulator.unavailableReason();
         assumeTrue(reason == null, reason);
     }
