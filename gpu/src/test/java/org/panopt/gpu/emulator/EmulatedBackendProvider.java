@@ -18,8 +18,15 @@ public final class EmulatedBackendProvider implements BackendProvider {
         return TYPE;
     }
 
+    private static final java.util.Map<Device, EmulatedRuntime> RUNTIMES = new java.util.concurrent.ConcurrentHashMap<>();
+
     @Override
     public Backend open(Device device) {
-        return new CudaBackend(device, new EmulatedRuntime(1L << 30, 2));
+        return new CudaBackend(device, runtime(device));
+    }
+
+    /** The emulated runtime behind {@code device} (1 GiB, 2 blocks per launch), for counting copies and launches. */
+    public static EmulatedRuntime runtime(Device device) {
+        return RUNTIMES.computeIfAbsent(device, d -> new EmulatedRuntime(1L << 30, 2));
     }
 }

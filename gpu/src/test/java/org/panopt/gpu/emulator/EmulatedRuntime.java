@@ -29,7 +29,7 @@ public final class EmulatedRuntime implements DeviceRuntime {
     private final int maxGridBlocks;
     private final Map<Long, Long> allocations = new HashMap<>();
     private long used;
-    private int launches;
+    private int launches, uploads, downloads;
 
     /**
      * @param capacity      bytes of "device memory"
@@ -95,6 +95,16 @@ public final class EmulatedRuntime implements DeviceRuntime {
         return launches;
     }
 
+    /** Host-to-device copies so far. */
+    public synchronized int uploads() {
+        return uploads;
+    }
+
+    /** Device-to-host copies so far: each is a wait for the device on a GPU. */
+    public synchronized int downloads() {
+        return downloads;
+    }
+
     @Override
     public void zero(long address, long bytes) {
         at(address, bytes).fill((byte) 0);
@@ -107,11 +117,17 @@ public final class EmulatedRuntime implements DeviceRuntime {
 
     @Override
     public void upload(MemorySegment host, long dst, long bytes) {
+        synchronized (this) {
+            uploads++;
+        }
         MemorySegment.copy(host, 0, at(dst, bytes), 0, bytes);
     }
 
     @Override
     public void download(long src, MemorySegment host, long bytes) {
+        synchronized (this) {
+            downloads++;
+        }
         MemorySegment.copy(at(src, bytes), 0, host, 0, bytes);
     }
 
