@@ -26,8 +26,43 @@ public record CudaLibraries(CudaDriver driver, Cublas cublas, Nvrtc nvrtc) {
             throw new CudaUnavailableException("the CUDA driver " + driverAt.describe() + " could not be initialized: "
                     + CudaException.format("cuInit", status, driver.errorName(status), driver.errorString(status)));
         }
-        Cublas cublas = new Cublas(locator.require(LibraryLocator.CUBLAS).open(Arena.global()));
-        Nvrtc nvrtc = new Nvrtc(locator.require(LibraryLocator.NVRTC).open(Arena.global()));
+        LibraryLocator.Location cublasAt = locator.require(LibraryLocator.CUBLAS);
+        preloadCompanion(cublasAt, "libcublasLt.so");
+        Cublas cublas = new Cublas(cublasAt.open(Arena.global()));
+        LibraryLocator.Location nvrtcAt = locator.require(LibraryLocator.NVRTC);
+        preloadCompanion(nvrtcAt, "libnvrtc-builtins.so");
+        Nvrtc nvrtc = new Nvrtc(nvrtcAt.open(Arena.global()));
         return new CudaLibraries(driver, cublas, nvrtc);
+    }
+
+    /**
+     * Loads the library a CUDA library loads by soname at run time ({@code libcublasLt} for cuBLAS,
+     * {@code libnvrtc-builtins} for NVRTC's compilations) from the directory it was found in, so that it
+     * is found there too when that directory is on no loader path (a toolkit found through
+     * {@code CUDA_HOME}). Failures are left to the library itself to report.
+     */
+    static void preloadCompanion(LibraryLocator.Location main, String prefix) {
+        if (main.path() == null || main.path().getParent() == null) return;
+        try (var files = java.nio.file.Files.list(main.path().getParent())) {
+            companion(files.toList(), main.soname(), prefix).ifPresent(f -> {
+                try {
+                    java.lang.foreign.SymbolLookup.libraryLookup(f, Arena.global());
+                } catch (IllegalArgumentException ignored) {
+                    // the main library reports what it misses
+                }
+            });
+        } catch (java.io.IOException ignored) {
+            // as above
+        }
+    }
+
+    /** Among {@code files}, the first (by name) called {@code prefix.<major>…} for the major version of {@code soname}. */
+    static java.util.Optional<java.nio.file.Path> companion(java.util.List<java.nio.file.Path> files, String soname, String prefix) {
+        String major = soname.substring(soname.lastIndexOf('.') + 1);
+        String start = prefix + "." + major;
+        return files.stream().filter(f -> {
+            String name = f.getFileName().toString();
+            return name.equals(start) || name.startsWith(start + ".");
+        }).sorted().findFirst();
     }
 }
