@@ -351,6 +351,20 @@ abstract class DeviceContract {
         Compare.close("Tensor.matmul batched broadcast", dev(a).matmul(dev(b)), a.matmul(b), tol, tol * 5);
     }
 
+    @Test
+    void kroneckerFactorStatisticsOnTheDevice() {
+        // K-FAC's factors of a layer: A = ā^T ā / N over homogeneous inputs ā = [a, 1], G = g^T g / N: transposed GEMMs.
+        Tensor a = random(33, DType.FLOAT32, -1, 1, 256, 100);
+        Tensor g = random(34, DType.FLOAT32, -1, 1, 256, 30);
+        Tensor ones = Tensor.ones(DType.FLOAT32, 256, 1);
+        Tensor abar = Tensor.concat(1, a, ones);
+        Tensor expectedA = abar.matmul(abar, true, false).div(256);
+        Tensor expectedG = g.matmul(g, true, false).div(256);
+        Tensor abarDev = Tensor.concat(1, dev(a), dev(ones));
+        Compare.close("A factor", abarDev.matmul(abarDev, true, false).div(256), expectedA, 1e-5, 1e-5);
+        Compare.close("G factor", dev(g).matmul(dev(g), true, false).div(256), expectedG, 1e-5, 1e-5);
+    }
+
     // ---------------------------------------------------------------- convolution and pooling
 
     static List<ConvGeometry> geometries() {
