@@ -94,7 +94,7 @@ public final class Autograd {
      * gives Jv. Used for Gauss–Newton and exact-Fisher products.
      */
     public static Tensor jvp(Tensor output, List<Tensor> inputs, List<Tensor> v) {
-        Tensor u = Tensor.zeros(output.dtype(), output.dims()).requiresGrad(true);
+        Tensor u = Tensor.zeros(output.dtype(), output.shape(), output.device()).requiresGrad(true);
         List<Tensor> jtu = grad(List.of(output), inputs, List.of(u), true, true);
         Tensor dot = null;
         for (int i = 0; i < jtu.size(); i++) {
@@ -121,7 +121,7 @@ public final class Autograd {
                     throw new IllegalArgumentException("grad: output " + i + " has shape " + out.shape()
                             + "; a gradient can be implied only for one-element outputs, so pass gradOutputs");
                 }
-                g = Tensor.full(1.0, out.dtype(), out.dims());
+                g = Tensor.zeros(out.dtype(), out.shape(), out.device()).fill(1.0); // on the output's device
             } else if (!g.shape().equals(out.shape())) {
                 throw new IllegalArgumentException("grad: gradOutput " + i + " has shape " + g.shape() + " but output has shape " + out.shape());
             }

@@ -332,6 +332,11 @@ public final class CpuBackend implements Backend {
         int m = od[1];
         int n = od[2];
         int k = transA ? ad[1] : ad[2];
+        if ((long) batch * m * n == 0) return;
+        if (k == 0) { // an empty sum: zeros (BLAS would reject the leading dimension 0 of the empty operands)
+            fill(out, 0);
+            return;
+        }
         int lda = ad[2];
         int ldb = bd[2];
         int aStep = ad[0] == 1 ? 0 : ad[1] * ad[2];

@@ -21,7 +21,7 @@ public interface Initializer {
     /** Overwrites {@code t} with fresh values; returns it. */
     default Tensor fill(Tensor t, SplittableRandom rng) {
         double[] v = sample(t.dims(), rng);
-        Autograd.noGrad(() -> t.copyFrom(Tensor.of(v, t.dims())));
+        Autograd.noGrad(() -> t.copyFrom(Tensor.of(v, t.dims()).to(t.device())));
         return t;
     }
 

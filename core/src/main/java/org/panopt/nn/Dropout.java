@@ -36,7 +36,7 @@ public class Dropout extends Module {
             mask = drawMask(rng, x);
             lastMask = mask;
         } else if (replayMask != null && replayMask.shape().equals(x.shape())) {
-            mask = replayMask.to(x.dtype());
+            mask = replayMask.to(x.dtype()).to(x.device());
         } else {
             mask = drawMask(replayRng, x);
         }
@@ -44,7 +44,7 @@ public class Dropout extends Module {
     }
 
     private Tensor drawMask(SplittableRandom generator, Tensor x) {
-        return Tensor.rand(generator, 0, 1, x.dtype(), x.dims()).ge(p).mul(1 / (1 - p));
+        return Tensor.rand(generator, 0, 1, x.dtype(), x.dims()).to(x.device()).ge(p).mul(1 / (1 - p));
     }
 
     /** The scaled mask m/(1 − p) of the latest training pass outside replay; null before the first. */

@@ -5,6 +5,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import org.panopt.autograd.Autograd;
+import org.panopt.tensor.Device;
 import org.panopt.tensor.Tensor;
 
 /**
@@ -170,6 +171,21 @@ public abstract class Module {
             }
         });
         Autograd.noGrad(() -> own.forEach((k, t) -> t.copyFrom(state.get(k))));
+    }
+
+    /**
+     * Moves every parameter, buffer and accumulated gradient to {@code device}, in place: the tensors stay
+     * the same objects (re-pointed with {@link Tensor#setData}), so layers' fields and anything keyed by
+     * parameter still refer to them — PyTorch's {@code module.to(device)}. Returns this.
+     */
+    public Module to(Device device) {
+        Autograd.noGrad(() -> {
+            for (Tensor t : stateDict().values()) {
+                if (!t.device().equals(device)) t.setData(t.detach().to(device));
+                if (t.grad() != null && !t.grad().device().equals(device)) t.setGrad(t.grad().detach().to(device));
+            }
+        });
+        return this;
     }
 
     /** Clears the gradient of every parameter. */

@@ -33,8 +33,8 @@ import org.panopt.kernels.UnaryOp;
  */
 public final class Tensor {
     private final Shape shape;
-    private final Storage storage;
-    private final int offset;
+    private Storage storage; // re-pointed only by setData
+    private int offset;
 
     private boolean requiresGrad;
     private Node gradFn;
@@ -100,6 +100,25 @@ public final class Tensor {
     /** The same storage as a leaf that does not require a gradient: cuts the graph here. */
     public Tensor detach() {
         return new Tensor(storage, offset, shape);
+    }
+
+    /**
+     * Re-points this leaf at {@code data}'s elements (same shape; any dtype or device), keeping the tensor
+     * itself — its gradient flag, gradient and hooks — as PyTorch's {@code tensor.data = data}. This is how
+     * {@link org.panopt.nn.Module#to} moves parameters while layers and optimizer state keep referring to
+     * them. Views taken earlier keep the old elements. Not for computed tensors: their graph refers to
+     * their values.
+     */
+    public Tensor setData(Tensor data) {
+        if (gradFn != null) {
+            throw new IllegalStateException("setData on a tensor " + shape + " computed by " + gradFn.name() + "; only leaves can be re-pointed");
+        }
+        if (!data.shape.equals(shape)) {
+            throw new IllegalArgumentException("setData: data of shape " + data.shape + " for a tensor of shape " + shape);
+        }
+        this.storage = data.storage;
+        this.offset = data.offset;
+        return this;
     }
 
     /** Back-propagates from this one-element tensor, adding into the {@code grad} of every leaf that requires one. */

@@ -110,6 +110,18 @@ class TensorMatmulTest {
     }
 
     @Test
+    void emptyExtentsGiveTheProductShapeWithZerosAsInPyTorch() {
+        // k = 0: an empty sum, zeros; m = 0 or n = 0: an empty result. BLAS's leading-dimension check must not reject them.
+        Tensor zerosK = Tensor.ones(DType.FLOAT32, 2, 0).matmul(Tensor.ones(DType.FLOAT32, 0, 3));
+        assertThat(zerosK.dims()).containsExactly(2, 3);
+        assertThat(zerosK.toDoubleArray()).containsOnly(0.0);
+        assertThat(Tensor.ones(DType.FLOAT64, 4, 0, 5).matmul(Tensor.ones(DType.FLOAT64, 5, 2)).dims()).containsExactly(4, 0, 2);
+        assertThat(Tensor.ones(DType.FLOAT64, 3, 5).matmul(Tensor.ones(DType.FLOAT64, 5, 0)).dims()).containsExactly(3, 0);
+        Tensor transposed = Tensor.ones(DType.FLOAT64, 0, 2).matmul(Tensor.ones(DType.FLOAT64, 0, 3), true, false);
+        assertThat(transposed.toDoubleArray()).hasSize(6).containsOnly(0.0);
+    }
+
+    @Test
     void mixedDtypesPromoteToFloat64AndViewsUseOnlyTheirElements() {
         double[] a = {1, 2, 3, 4, 5, 6};
         Tensor af = Tensor.of(a, 2, 3).to(DType.FLOAT32);

@@ -40,7 +40,7 @@ public final class MeanSquaredError implements Loss {
 
     @Override
     public Tensor sample(Tensor output, SplittableRandom rng) {
-        return output.detach().add(Tensor.randn(rng, output.dtype(), output.dims()).mul(Math.sqrt(1 / (2 * c))));
+        return output.detach().add(Tensor.randn(rng, output.dtype(), output.dims()).to(output.device()).mul(Math.sqrt(1 / (2 * c))));
     }
 
     @Override

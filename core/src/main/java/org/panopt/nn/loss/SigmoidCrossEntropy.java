@@ -32,7 +32,7 @@ public final class SigmoidCrossEntropy implements Loss {
 
     @Override
     public Tensor sample(Tensor logits, SplittableRandom rng) {
-        Tensor u = Tensor.rand(rng, 0, 1, logits.dtype(), logits.dims());
+        Tensor u = Tensor.rand(rng, 0, 1, logits.dtype(), logits.dims()).to(logits.device());
         return u.lt(logits.detach().sigmoid());
     }
 

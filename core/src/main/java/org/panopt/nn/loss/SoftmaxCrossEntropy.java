@@ -47,7 +47,7 @@ public final class SoftmaxCrossEntropy implements Loss {
             while (u >= acc && c < k - 1) acc += p[i * k + ++c];
             labels[i] = c;
         }
-        return Tensor.of(labels).to(logits.dtype());
+        return Tensor.of(labels).to(logits.dtype()).to(logits.device());
     }
 
     @Override
@@ -72,7 +72,7 @@ public final class SoftmaxCrossEntropy implements Loss {
         if (logits.rank() != 2) throw new IllegalArgumentException("SoftmaxCrossEntropy: logits must be [N, K], got shape " + logits.shape());
     }
 
-    /** Rows e_{label} of the K×K identity for labels {@code [N]} given as float values. */
+    /** Rows e_{label} of the K×K identity for labels {@code [N]} given as float values, on the labels' device. */
     public static Tensor oneHot(Tensor labels, int classes) {
         double[] l = labels.toDoubleArray();
         double[] out = new double[l.length * classes];
@@ -83,6 +83,6 @@ public final class SoftmaxCrossEntropy implements Loss {
             }
             out[i * classes + c] = 1;
         }
-        return Tensor.of(out, l.length, classes);
+        return Tensor.of(out, l.length, classes).to(labels.device());
     }
 }
