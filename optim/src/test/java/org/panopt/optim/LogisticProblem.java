@@ -5,14 +5,14 @@ import java.util.SplittableRandom;
 import org.panopt.tensor.Tensor;
 
 /**
- * Logistic regression on 200 overlapping points in 2-d (+ bias): mean of softplus(−y·xᵀw), y ∈ {±1}. Not
+ * Logistic regression on 60 overlapping points in 2-d (+ bias): mean of softplus(−y·xᵀw), y ∈ {±1}. Not
  * separable, so a finite minimizer exists; its loss is found by Newton's method in plain double arithmetic.
  */
 record LogisticProblem(double[][] x, double[] y, double optimalLoss) {
 
     static LogisticProblem create() {
         SplittableRandom rng = new SplittableRandom(5);
-        int n = 200;
+        int n = 60;
         double[][] x = new double[n][3];
         double[] y = new double[n];
         for (int i = 0; i < n; i++) {
