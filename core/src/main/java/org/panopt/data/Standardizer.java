@@ -1,5 +1,7 @@
 package org.panopt.data;
 
+import java.util.function.IntToDoubleFunction;
+import org.panopt.tensor.DType;
 import org.panopt.tensor.Tensor;
 
 /**
@@ -7,7 +9,7 @@ import org.panopt.tensor.Tensor;
  * to any other (validation, test), as scikit-learn's {@code StandardScaler} and torchvision's
  * {@code Normalize}. σ is the population standard deviation (divisor N, as {@code StandardScaler});
  * where σ = 0 — constant features, such as MNIST's border pixels — it is replaced by 1, so those
- * features become 0 rather than NaN. Statistics are accumulated in double.
+ * features become 0 rather than NaN. Statistics are accumulated in double; μ and σ take the data's dtype.
  *
  * @param mean μ, shaped to broadcast against the data ({@code [features…]} or {@code [C, 1, 1]})
  * @param std σ (zeros replaced by 1), same shape
@@ -23,31 +25,19 @@ public record Standardizer(Tensor mean, Tensor std) {
         if (x.rank() < 1 || x.dim(0) == 0) throw new IllegalArgumentException("cannot fit a standardizer on " + x.shape());
         int n = x.dim(0);
         int features = x.size() / n;
-        HostArrays.Floats v = HostArrays.floats(x);
-        double[] sum = new double[features];
-        for (int i = 0; i < n; i++) {
-            int row = v.offset() + i * features;
-            for (int j = 0; j < features; j++) sum[j] += v.data()[row + j];
-        }
+        IntToDoubleFunction v = elements(x);
         double[] mu = new double[features];
-        for (int j = 0; j < features; j++) mu[j] = sum[j] / n;
-        double[] ss = new double[features];
+        for (int i = 0; i < n; i++) for (int j = 0; j < features; j++) mu[j] += v.applyAsDouble(i * features + j);
+        for (int j = 0; j < features; j++) mu[j] /= n;
+        double[] sd = new double[features];
         for (int i = 0; i < n; i++) {
-            int row = v.offset() + i * features;
             for (int j = 0; j < features; j++) {
-                double d = v.data()[row + j] - mu[j];
-                ss[j] += d * d;
+                double d = v.applyAsDouble(i * features + j) - mu[j];
+                sd[j] += d * d;
             }
         }
-        float[] m = new float[features];
-        float[] s = new float[features];
-        for (int j = 0; j < features; j++) {
-            m[j] = (float) mu[j];
-            double sd = Math.sqrt(ss[j] / n);
-            s[j] = sd == 0 ? 1 : (float) sd;
-        }
-        int[] sample = x.shape().dropFirst().dims();
-        return new Standardizer(HostArrays.wrap(m, sample), HostArrays.wrap(s, sample));
+        for (int j = 0; j < features; j++) sd[j] = Math.sqrt(sd[j] / n);
+        return of(mu, sd, x.dtype(), x.shape().dropFirst().dims());
     }
 
     /** Per-channel statistics of images {@code [N, C, H, W]} over examples and pixels: μ, σ of shape {@code [C, 1, 1]}. */
@@ -57,29 +47,41 @@ public record Standardizer(Tensor mean, Tensor std) {
         int c = images.dim(1);
         int hw = images.dim(2) * images.dim(3);
         if (n * hw == 0) throw new IllegalArgumentException("cannot fit a standardizer on " + images.shape());
-        HostArrays.Floats v = HostArrays.floats(images);
-        float[] m = new float[c];
-        float[] s = new float[c];
+        IntToDoubleFunction v = elements(images);
+        double count = (double) n * hw;
+        double[] mu = new double[c];
+        double[] sd = new double[c];
         for (int ch = 0; ch < c; ch++) {
             double sum = 0;
-            for (int i = 0; i < n; i++) {
-                int at = v.offset() + (i * c + ch) * hw;
-                for (int p = 0; p < hw; p++) sum += v.data()[at + p];
-            }
-            double mu = sum / ((double) n * hw);
+            for (int i = 0; i < n; i++) for (int p = 0, at = (i * c + ch) * hw; p < hw; p++) sum += v.applyAsDouble(at + p);
+            mu[ch] = sum / count;
             double ss = 0;
             for (int i = 0; i < n; i++) {
-                int at = v.offset() + (i * c + ch) * hw;
-                for (int p = 0; p < hw; p++) {
-                    double d = v.data()[at + p] - mu;
+                for (int p = 0, at = (i * c + ch) * hw; p < hw; p++) {
+                    double d = v.applyAsDouble(at + p) - mu[ch];
                     ss += d * d;
                 }
             }
-            double sd = Math.sqrt(ss / ((double) n * hw));
-            m[ch] = (float) mu;
-            s[ch] = sd == 0 ? 1 : (float) sd;
+            sd[ch] = Math.sqrt(ss / count);
         }
-        return new Standardizer(HostArrays.wrap(m, c, 1, 1), HostArrays.wrap(s, c, 1, 1));
+        return of(mu, sd, images.dtype(), c, 1, 1);
+    }
+
+    /** Element k of x (row-major), read from its storage without copying float32 CPU tensors. */
+    private static IntToDoubleFunction elements(Tensor x) {
+        if (x.dtype() == DType.FLOAT64) {
+            double[] d = x.toDoubleArray();
+            return k -> d[k];
+        }
+        HostArrays.Floats f = HostArrays.floats(x);
+        float[] a = f.data();
+        int offset = f.offset();
+        return k -> a[offset + k];
+    }
+
+    private static Standardizer of(double[] mu, double[] sd, DType dtype, int... dims) {
+        for (int j = 0; j < sd.length; j++) if (sd[j] == 0) sd[j] = 1;
+        return new Standardizer(Tensor.of(mu, dims).to(dtype), Tensor.of(sd, dims).to(dtype));
     }
 
     /** (x − μ)/σ, broadcasting μ and σ over the leading axis; keeps x's dtype. */

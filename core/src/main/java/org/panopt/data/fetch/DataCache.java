@@ -12,6 +12,8 @@ import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.stream.Stream;
 import org.panopt.data.fetch.DatasetSource.SourceFile;
 
@@ -25,14 +27,17 @@ import org.panopt.data.fetch.DatasetSource.SourceFile;
  * checked against the recorded digests, and only then is the finished directory renamed into place in
  * one atomic step. A failed or interrupted fetch leaves at most a {@code .partial-*} directory, which
  * is never read and is removed by the next fetch once it is an hour old. Two processes fetching the same
- * set at once both succeed: the first rename wins, the other finds the entry in place. Every time an
- * entry is used its files are verified again, so a damaged cache is reported, never read.
+ * set at once both succeed: the first rename wins, the other finds the entry in place. When a
+ * process first uses an entry its files are verified again (and whenever a file's size or modification
+ * time changes), so a damaged cache is reported, never read.
  */
 public final class DataCache {
     public static final String PROPERTY = "panopt.data";
     public static final String ENV = "PANOPT_DATA";
     static final String PARTIAL_PREFIX = ".partial-";
     private static final Duration STALE_PARTIAL = Duration.ofHours(1);
+    /** Files verified by this process: path, size, modification time and digest. */
+    private static final Set<String> VERIFIED = ConcurrentHashMap.newKeySet();
 
     private final Path root;
 
@@ -77,7 +82,10 @@ public final class DataCache {
         return dir;
     }
 
-    /** Checks every file of a cached entry against its recorded digest. */
+    /**
+     * Checks every file of a cached entry against its recorded digest. A file already verified by this
+     * process is hashed again only when its size or modification time has changed.
+     */
     public void verify(DatasetSource source) throws IOException {
         Path dir = directory(source);
         for (SourceFile f : source.files()) {
@@ -86,11 +94,14 @@ public final class DataCache {
                 throw new DataUnavailableException("the cache entry " + dir + " lacks " + f.fileName()
                         + "; remove the directory and fetch again (./panopt data fetch " + source.name() + ")");
             }
+            String stamp = file + "|" + Files.size(file) + "|" + Files.getLastModifiedTime(file).toMillis() + "|" + f.sha256();
+            if (VERIFIED.contains(stamp)) continue;
             String actual = Sha256.of(file);
             if (!actual.equals(f.sha256())) {
                 throw new ChecksumMismatchException(file, f.sha256(), actual,
                         "the cached file is damaged or not the one panopt knows: remove " + dir + " and fetch again (./panopt data fetch " + source.name() + ")");
             }
+            VERIFIED.add(stamp);
         }
     }
 

@@ -17,7 +17,11 @@ public record DebianPackage(String name) implements PackageArchive {
         Path system = Path.of("/");
         if (wanted.stream().allMatch(p -> Files.isRegularFile(system.resolve(p)))) return system;
         Path download = Files.createDirectories(workDir.resolve("download"));
-        ExternalCommand.run(download, List.of("apt-get", "download", name));
+        try {
+            ExternalCommand.run(download, List.of("apt-get", "download", name));
+        } catch (DataUnavailableException e) {
+            throw new DataUnavailableException(e.getMessage() + "\n(if apt-get cannot locate the package, its lists may be missing: run 'apt-get update')", e);
+        }
         Path deb = ExternalCommand.single(download, ".deb", "Debian package");
         Path root = Files.createDirectories(workDir.resolve("root"));
         ExternalCommand.run(workDir, List.of("dpkg-deb", "-x", deb.toString(), root.toString()));

@@ -63,12 +63,13 @@ public enum Compression {
      */
     static Opened open(Path file) throws IOException {
         InputStream raw = new BufferedInputStream(Files.newInputStream(file), 1 << 16);
+        Compression c = NONE;
         try {
             raw.mark(8);
             byte[] head = new byte[6];
             int n = raw.readNBytes(head, 0, head.length);
             raw.reset();
-            Compression c = detect(file, head, n);
+            c = detect(file, head, n);
             InputStream in = switch (c) {
                 case NONE -> raw;
                 case GZIP -> new BufferedInputStream(new GZIPInputStream(raw, 1 << 16), 1 << 16);
@@ -79,7 +80,7 @@ public enum Compression {
             raw.close();
             if (e instanceof DataFileException d) throw d;
             // The gzip and xz headers are parsed by the constructors above.
-            throw new DataFileException(file, 0, false, "corrupt compressed stream header: " + e.getMessage(), e);
+            throw new DataFileException(file, 0, false, "corrupt " + c.label + " stream header: " + e.getMessage(), e);
         }
     }
 

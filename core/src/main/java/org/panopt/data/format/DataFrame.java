@@ -46,6 +46,8 @@ public record DataFrame(List<String> names, List<double[]> columns, int rows, Ma
         if (!(list.attribute("names") instanceof RString names) || names.values().size() != list.values().size()) {
             throw new DataFileException(file, where + ": a data.frame needs one name per column");
         }
+        int na = names.values().indexOf(null);
+        if (na >= 0) throw new DataFileException(file, where + ": column " + na + " has an NA name");
         int rows = rowCount(file, where, list);
         List<double[]> columns = new ArrayList<>();
         Map<String, List<String>> levels = new LinkedHashMap<>();

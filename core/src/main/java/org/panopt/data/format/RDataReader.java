@@ -45,7 +45,7 @@ import org.panopt.data.format.RObject.RSymbol;
  */
 public final class RDataReader {
     public static final int MAX_DEPTH = 512;
-    public static final int MAX_EXPANDED_SEQUENCE = 1 << 26;
+    public static final int MAX_EXPANDED_SEQUENCE = 1 << 24;
 
     // SEXP types (R's Rinternals.h) and the serialization's pseudo-types (serialize.c).
     static final int SYMSXP = 1, LISTSXP = 2, CHARSXP = 9, LGLSXP = 10, INTSXP = 13, REALSXP = 14, STRSXP = 16, VECSXP = 19;
