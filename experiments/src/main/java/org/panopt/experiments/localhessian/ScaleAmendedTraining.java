@@ -286,14 +286,16 @@ public final class ScaleAmendedTraining extends ExperimentCommand {
                         + "(the product of the m_z above it), and the factor 1/(m·m_{b,W}) that multiplies the block's gradient.")
                 .table(List.of("block", "weight", "m_W", "m_z", "backward factor m", "K/n_b", "1/(m·m_W)", "‖W_b‖_F²/K"), rows);
         if (!initial) return;
-        run.result("classifier_backward_factor", factors.getLast().backwardFactor());
         run.result("max_relative_deviation_backward_factor", worstM);
-        AmendScales.BlockFactor last = factors.getLast();
-        int n = blocks.getLast().weight().dim(0);
-        run.report().claim(new Claim("The backward factor at the classifier is around 10/512 for CIFAR-10 (K/512); on a plain chain it is K/n_b at every block.",
-                "classifier: m = " + fmt(last.backwardFactor()) + " = " + classes + "/" + n + " here (512 features at full width); largest relative deviation of m from K/n_b over "
+        // The classifier passes m·m_z = K/n_{B−1} down to the blocks below it: the paper's "backward factor for the linear layer".
+        double classifierFactor = factors.getLast().scalars().inputScale();
+        int features = blocks.getLast().weight().dim(1);
+        run.result("classifier_backward_factor", classifierFactor);
+        run.report().claim(new Claim("The backward factor for the linear (classifier) layer is around 10/512 on CIFAR-10 (K/512); on a plain chain the factor on block b's output is K/n_b.",
+                "the classifier multiplies the backward factor by m_z = " + fmt(classifierFactor) + " = " + classes + "/" + features
+                        + (features == PAPER_FEATURES ? "" : " (" + classes + "/512 at the paper's width)") + "; largest relative deviation of m from K/n_b over "
                         + blocks.size() + " blocks: " + fmt(worstM) + ".",
-                Claim.Verdict.of(worstM < 1e-9)));
+                Claim.Verdict.of(worstM < 1e-9 && Math.abs(classifierFactor - (double) classes / features) < 1e-12 * classes)));
         run.report().claim(new Claim("Scale-amended SGD on such a chain is SGD with a per-block factor: δ'W_b = (‖W_b‖_F²/K)·δW_b (spec A.9, derived).",
                 "largest relative deviation of 1/(m·m_{b,W}) from ‖W_b‖_F²/K: " + fmt(worstW) + (lastLayer == ScaleAmendedSgd.LastLayer.PLAIN_LINEAR
                         ? " (the table uses option A's scalars; training used option B for the classifier)" : "") + ".",
