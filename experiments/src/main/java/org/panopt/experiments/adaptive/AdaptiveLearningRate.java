@@ -31,8 +31,9 @@ import picocli.CommandLine.Option;
  * runs were in float32, where D is rounding noise of about 1e-7 (spec B.6) — below δ — so they effectively
  * added δ always. That is our default ({@code --smoothing-threshold Infinity}): it reproduces what the paper
  * reports (Boston's η oscillating, where f″ is huge and δ is negligible; LeNet's η rising without settling;
- * MNIST's η drifting to a plateau), while the Newton variant makes η jump at once to about 1 on MNIST. The
- * logistic-regression part runs both and plots them side by side.
+ * MNIST's η drifting up to a plateau), while the Newton variant makes η jump at once to each batch's line
+ * minimum and swing over a decade from step to step, with loss spikes. The logistic-regression part runs both
+ * and plots them side by side.
  */
 @Command(name = "adaptive-lr", mixinStandardHelpOptions = true,
         description = "Ravaut & Gorti's first- and second-order learning-rate adaptation (Boston Housing, MNIST logistic regression, LeNet-5), "
