@@ -1,7 +1,9 @@
 package org.panopt.experiments.adaptive;
 
+import java.math.BigDecimal;
 import java.util.Arrays;
 import java.util.List;
+import java.util.Locale;
 import org.panopt.experiments.ExperimentCommand;
 import org.panopt.experiments.run.MetricsLog;
 import org.panopt.experiments.run.Run;
@@ -138,8 +140,8 @@ public final class AdaptiveLearningRate extends ExperimentCommand {
 
     /** A rate or constant as people write it: 0.01, 1e-6, 2.5e-9. */
     static String rate(double v) {
-        if (v >= 1e-3 && v < 1e4) return java.math.BigDecimal.valueOf(v).stripTrailingZeros().toPlainString();
-        String s = String.format(java.util.Locale.ROOT, "%.6e", v);
+        if (v >= 1e-3 && v < 1e4) return BigDecimal.valueOf(v).stripTrailingZeros().toPlainString();
+        String s = String.format(Locale.ROOT, "%.6e", v);
         String mantissa = s.substring(0, s.indexOf('e')).replaceAll("\\.?0+$", "");
         int exponent = Integer.parseInt(s.substring(s.indexOf('e') + 1));
         return mantissa + "e" + exponent;

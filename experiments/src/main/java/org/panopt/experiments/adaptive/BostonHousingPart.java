@@ -3,6 +3,7 @@ package org.panopt.experiments.adaptive;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Locale;
 import java.util.Map;
 import java.util.SplittableRandom;
 import org.panopt.autograd.Autograd;
@@ -222,6 +223,6 @@ final class BostonHousingPart {
     }
 
     private static String pct(double v) {
-        return String.format(java.util.Locale.ROOT, "%.1f %%", 100 * v);
+        return String.format(Locale.ROOT, "%.1f %%", 100 * v);
     }
 }

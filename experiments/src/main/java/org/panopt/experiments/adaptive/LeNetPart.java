@@ -14,6 +14,7 @@ import org.panopt.experiments.run.MetricsLog;
 import org.panopt.experiments.run.Progress;
 import org.panopt.experiments.run.Run;
 import org.panopt.experiments.train.DataOptions;
+import org.panopt.nn.Activation;
 import org.panopt.nn.Dropout;
 import org.panopt.nn.Linear;
 import org.panopt.nn.Module;
@@ -56,7 +57,7 @@ final class LeNetPart {
     /** LeNet-5 of core with dropout inserted after the activations of its first two fully connected layers. */
     static Module lenet(int channels, int classes, int size, DType dtype, long seed) {
         SplittableRandom rng = new SplittableRandom(seed);
-        LeNet5 base = new LeNet5(channels, classes, size, org.panopt.nn.Activation.Kind.RELU, true, dtype, rng);
+        LeNet5 base = new LeNet5(channels, classes, size, Activation.Kind.RELU, true, dtype, rng);
         List<Module> layers = new ArrayList<>();
         int linears = 0;
         List<Module> in = base.layers();

@@ -6,6 +6,7 @@ import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.SplittableRandom;
+import java.util.function.Function;
 import org.panopt.data.Dataset;
 import org.panopt.experiments.run.Claim;
 import org.panopt.experiments.run.LinePlot;
@@ -182,12 +183,12 @@ final class LogisticRegressionPart {
         return d.mapInputs(x -> x.sub(MNIST_MEAN).div(MNIST_STD));
     }
 
-    private static double finalMean(List<TracedTraining.Result> rs, java.util.function.Function<TracedTraining.Result, double[]> trace) {
+    private static double finalMean(List<TracedTraining.Result> rs, Function<TracedTraining.Result, double[]> trace) {
         double[] m = TraceStats.meanOf(rs, trace);
         return m[m.length - 1];
     }
 
-    private static double first(List<TracedTraining.Result> rs, java.util.function.Function<TracedTraining.Result, double[]> trace) {
+    private static double first(List<TracedTraining.Result> rs, Function<TracedTraining.Result, double[]> trace) {
         return TraceStats.meanOf(rs, trace)[0];
     }
 

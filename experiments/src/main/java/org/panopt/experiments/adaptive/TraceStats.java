@@ -71,7 +71,7 @@ final class TraceStats {
     /** The trailing running mean over {@code window} values (fewer at the start); NaN values are skipped. */
     static double[] runningMean(double[] v, int window) {
         double[] out = new double[v.length];
-        for (int i = 0; i < v.length; i++) out[i] = TracedTraining.meanFinite(v, i - window + 1, i + 1);
+        for (int i = 0; i < v.length; i++) out[i] = meanFinite(v, i - window + 1, i + 1);
         return out;
     }
 
@@ -110,5 +110,18 @@ final class TraceStats {
         }
         for (int i = 0; i < out.length; i++) out[i] = Math.sqrt(out[i]);
         return out;
+    }
+
+    /** The mean of the finite values of {@code v[from, to)}, NaN when there are none. */
+    static double meanFinite(double[] v, int from, int to) {
+        double s = 0;
+        int n = 0;
+        for (int i = Math.max(0, from); i < Math.min(v.length, to); i++) {
+            if (Double.isFinite(v[i])) {
+                s += v[i];
+                n++;
+            }
+        }
+        return n == 0 ? Double.NaN : s / n;
     }
 }

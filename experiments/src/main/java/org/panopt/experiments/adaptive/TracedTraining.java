@@ -137,17 +137,4 @@ final class TracedTraining {
     static Dataset toFloat64(Dataset d) {
         return new Dataset(d.inputs().to(DType.FLOAT64), d.targets().to(DType.FLOAT64));
     }
-
-    /** The mean of the finite values of {@code v[from, to)}, NaN when there are none. */
-    static double meanFinite(double[] v, int from, int to) {
-        double s = 0;
-        int n = 0;
-        for (int i = Math.max(0, from); i < Math.min(v.length, to); i++) {
-            if (Double.isFinite(v[i])) {
-                s += v[i];
-                n++;
-            }
-        }
-        return n == 0 ? Double.NaN : s / n;
-    }
 }
