@@ -24,7 +24,7 @@ public final class KernelTiming {
         CONVOLUTION,
         /** Max and average pooling, forward and backward. */
         POOLING,
-        /** {@code unary}, {@code binary}, {@code where}: activations, bias additions, gradients of both. */
+        /** {@code unary}, {@code binary}, {@code where}, {@code axpy}: activations, bias additions, gradients of both, updates. */
         ELEMENTWISE,
         /** {@code reduce}, {@code argReduce}, {@code softmax}, {@code logSumExp}: sums over batches, losses. */
         REDUCTION,

@@ -119,6 +119,16 @@ final class TimedBackend implements Backend {
     }
 
     @Override
+    public void axpy(double alpha, Tensor x, Tensor y) {
+        long t = System.nanoTime();
+        try {
+            inner.axpy(alpha, x, y);
+        } finally {
+            done(Category.ELEMENTWISE, t);
+        }
+    }
+
+    @Override
     public void where(Tensor cond, Tensor a, Tensor b, Tensor out) {
         long t = System.nanoTime();
         try {
