@@ -77,15 +77,16 @@ public final class Autograd {
                 createGraph, retainGraph || createGraph, true);
     }
 
-    /** Exact Hessian–vector products: for the scalar {@code loss}, H·v per parameter block. */
+    /**
+     * Exact Hessian–vector products: for the scalar {@code loss}, H·v per parameter block. The gradient g(θ) is
+     * computed with {@code createGraph}; then H·v = ∇_θ⟨g(θ), v⟩ = J_gᵀ·v is one vector–Jacobian product of the
+     * recorded gradient with v as its outgoing gradient — not the gradient of the scalar ⟨g, v⟩, which would
+     * multiply every block by v and back-propagate a parameter-sized tensor of ones through the sum.
+     */
     public static List<Tensor> hvp(Tensor loss, List<Tensor> params, List<Tensor> v) {
+        checkDirections("hvp", params, v);
         List<Tensor> g = grad(List.of(loss), params, null, true, true);
-        Tensor dot = null;
-        for (int i = 0; i < g.size(); i++) {
-            Tensor term = g.get(i).mul(v.get(i)).sum();
-            dot = dot == null ? term : dot.add(term);
-        }
-        return grad(List.of(dot), params, null, false, true);
+        return grad(g, params, v, false, true);
     }
 
     /**
@@ -94,14 +95,22 @@ public final class Autograd {
      * gives Jv. Used for Gauss–Newton and exact-Fisher products.
      */
     public static Tensor jvp(Tensor output, List<Tensor> inputs, List<Tensor> v) {
+        checkDirections("jvp", inputs, v);
         Tensor u = Tensor.zeros(output.dtype(), output.shape(), output.device()).requiresGrad(true);
         List<Tensor> jtu = grad(List.of(output), inputs, List.of(u), true, true);
-        Tensor dot = null;
-        for (int i = 0; i < jtu.size(); i++) {
-            Tensor term = jtu.get(i).mul(v.get(i)).sum();
-            dot = dot == null ? term : dot.add(term);
+        return grad(jtu, List.of(u), v, false, true).getFirst(); // ∇_u⟨Jᵀu, v⟩ as one vector–Jacobian product
+    }
+
+    private static void checkDirections(String op, List<Tensor> blocks, List<Tensor> v) {
+        if (v.size() != blocks.size()) {
+            throw new IllegalArgumentException(op + ": " + v.size() + " direction blocks for " + blocks.size() + " tensors");
         }
-        return grad(List.of(dot), List.of(u), null, false, true).getFirst();
+        for (int i = 0; i < v.size(); i++) {
+            if (!v.get(i).shape().equals(blocks.get(i).shape())) {
+                throw new IllegalArgumentException(op + ": direction block " + i + " has shape " + v.get(i).shape()
+                        + " but its tensor has shape " + blocks.get(i).shape());
+            }
+        }
     }
 
     // The engine: reverse topological sweep, summing gradient contributions per tensor.

@@ -5,6 +5,7 @@ import java.util.Arrays;
 import java.util.List;
 import java.util.SplittableRandom;
 import java.util.function.Function;
+import java.util.function.Supplier;
 import org.panopt.tensor.DType;
 import org.panopt.tensor.Tensor;
 
@@ -30,6 +31,13 @@ import org.panopt.tensor.Tensor;
  * (Unlike PyTorch's gradgradcheck, the gradient with respect to r is not checked: compose f with a
  * nonlinearity, e.g. f(x)², to make the outgoing gradient depend on x and so differentiate the backward
  * rules along their gradient argument too.)
+ *
+ * <p><b>Variables read by a closure</b> ({@link #gradCheckVariables}, {@link #gradGradCheckVariables}). A
+ * stateful {@code Module} reads its parameters from its own fields, so it cannot be called on fresh argument
+ * tensors. These variants take a {@code Supplier} and the tensors it reads (float64 leaves that require a
+ * gradient: a layer's input and its parameters), differentiate with respect to those very tensors, and form the
+ * central differences by overwriting them in place under {@link Autograd#noGrad}; the original values are
+ * restored before returning, whatever the outcome. (PyTorch reaches the same with {@code functional_call}.)
  *
  * <p>Element ij passes when |analytic − numeric| ≤ atol + rtol·|numeric| (NumPy's {@code isclose}). The
  * {@link Report} names the worst element by that criterion, and the largest absolute and relative errors.
@@ -131,6 +139,101 @@ public final class GradCheck {
             for (int i = 0; i < gs.size(); i++) total += dot(gs.get(i).toDoubleArray(), v[i]);
             return total;
         }));
+    }
+
+    /**
+     * First-order check of {@code f.get()} with respect to the tensors it reads, perturbed in place (see the class
+     * comment); default step and tolerances. Throws {@link AssertionError} naming the worst element on failure.
+     */
+    public static Report gradCheckVariables(Supplier<Tensor> f, List<Tensor> variables) {
+        return gradCheckVariables(f, variables, ATOL, RTOL, STEP);
+    }
+
+    /** First-order check with respect to tensors {@code f} reads; throws {@link AssertionError} on failure. */
+    public static Report gradCheckVariables(Supplier<Tensor> f, List<Tensor> variables, double atol, double rtol, double step) {
+        double[][] x = variableValues(variables);
+        int[][] dims = variables.stream().map(Tensor::dims).toArray(int[][]::new);
+        double[][] original = Arrays.stream(x).map(double[]::clone).toArray(double[][]::new);
+        try {
+            double[] r = gaussians(new SplittableRandom(SEED), checkedOutput(GradMode.noGrad(f)).size());
+            List<Tensor> analytic = GradMode.with(true, () -> Autograd.grad(List.of(project(f.get(), r, variables)), variables, null, false));
+            return compare("gradCheck", analytic, x, dims, step, atol, rtol, xs -> {
+                write(variables, xs, dims);
+                return GradMode.noGrad(() -> dot(f.get().toDoubleArray(), r));
+            }).orThrow();
+        } finally {
+            write(variables, original, dims);
+        }
+    }
+
+    /** Second-order check with respect to tensors {@code f} reads, default step and tolerances. */
+    public static Report gradGradCheckVariables(Supplier<Tensor> f, List<Tensor> variables) {
+        return gradGradCheckVariables(f, variables, ATOL2, RTOL2, STEP);
+    }
+
+    /**
+     * Second-order check with respect to tensors {@code f} reads: the analytic H·v from the recorded backward
+     * pass against central differences of the gradient projected on v; throws {@link AssertionError} on failure.
+     */
+    public static Report gradGradCheckVariables(Supplier<Tensor> f, List<Tensor> variables, double atol, double rtol, double step) {
+        double[][] x = variableValues(variables);
+        int[][] dims = variables.stream().map(Tensor::dims).toArray(int[][]::new);
+        double[][] original = Arrays.stream(x).map(double[]::clone).toArray(double[][]::new);
+        try {
+            double[] r = gaussians(new SplittableRandom(SEED), checkedOutput(GradMode.noGrad(f)).size());
+            SplittableRandom rng = new SplittableRandom(SEED + 1);
+            double[][] v = new double[x.length][];
+            for (int i = 0; i < x.length; i++) v[i] = gaussians(rng, x[i].length);
+            List<Tensor> analytic = GradMode.with(true, () -> {
+                List<Tensor> g = Autograd.grad(List.of(project(f.get(), r, variables)), variables, null, true);
+                Tensor s = null;
+                for (int i = 0; i < g.size(); i++) {
+                    Tensor term = g.get(i).mul(Tensor.of(v[i]).reshape(dims[i])).sum();
+                    s = s == null ? term : s.add(term);
+                }
+                return Autograd.grad(List.of(project(s, new double[] {1}, variables)), variables, null, false);
+            });
+            return compare("gradGradCheck", analytic, x, dims, step, atol, rtol, xs -> {
+                write(variables, xs, dims);
+                return GradMode.with(true, () -> {
+                    List<Tensor> gs = Autograd.grad(List.of(project(f.get(), r, variables)), variables, null, false);
+                    double total = 0;
+                    for (int i = 0; i < gs.size(); i++) total += dot(gs.get(i).toDoubleArray(), v[i]);
+                    return total;
+                });
+            }).orThrow();
+        } finally {
+            write(variables, original, dims);
+        }
+    }
+
+    // The variables' values, after checking each is a distinct float64 leaf that requires a gradient.
+    private static double[][] variableValues(List<Tensor> variables) {
+        for (int i = 0; i < variables.size(); i++) {
+            Tensor t = variables.get(i);
+            if (!t.requiresGrad() || !t.isLeaf()) {
+                throw new IllegalArgumentException("GradCheck: variable " + i + " " + t.shape()
+                        + " must be a leaf that requires a gradient (an input marked requiresGrad(true), or a parameter)");
+            }
+            for (int j = 0; j < i; j++) {
+                if (variables.get(j) == t) throw new IllegalArgumentException("GradCheck: variables " + j + " and " + i + " are the same tensor");
+            }
+        }
+        return values(variables);
+    }
+
+    private static Tensor checkedOutput(Tensor out) {
+        if (out.dtype() != DType.FLOAT64) {
+            throw new IllegalArgumentException("GradCheck: the function returns " + out.dtype() + "; compare derivatives in float64");
+        }
+        return out;
+    }
+
+    // Overwrites every variable with xs (under noGrad: they require a gradient).
+    private static void write(List<Tensor> variables, double[][] xs, int[][] dims) {
+        GradMode.noGrad(() -> {
+            for (int i = 0; i < xs.length; i++) variables.get(i).copyFrom(Tensor.of(xs[i]).reshape(dims[i]));
+        });
     }
 
     // Central differences of `scalar` at every element of every input, compared with `analytic`.

@@ -48,6 +48,18 @@ public interface Backend {
     /** out = op(a, b), where a's and b's shapes broadcast to out's; same dtype. */
     void binary(BinaryOp op, Tensor a, Tensor b, Tensor out);
 
+    /**
+     * y ← y + alpha·x in place, x broadcast to y's shape, same dtype: the update step of an optimizer, without a
+     * temporary for alpha·x. The product is rounded before the sum, as with a multiply and an add. The default
+     * does exactly that through {@link #binary}; a backend overrides it with one fused pass.
+     */
+    default void axpy(double alpha, Tensor x, Tensor y) {
+        Storage scalar = y.dtype() == DType.FLOAT32 ? fromHost(new float[] {(float) alpha}) : fromHost(new double[] {alpha});
+        Tensor scaled = new Tensor(allocate(y.dtype(), y.size()), 0, y.shape());
+        binary(BinaryOp.MUL, x, new Tensor(scalar, 0, org.panopt.tensor.Shape.scalar()), scaled);
+        binary(BinaryOp.ADD, y, scaled, y);
+    }
+
     /** out = cond ≠ 0 ? a : b, all three broadcast to out's shape; same dtype. */
     void where(Tensor cond, Tensor a, Tensor b, Tensor out);
 

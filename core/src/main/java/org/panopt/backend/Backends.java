@@ -17,7 +17,7 @@ public final class Backends {
 
     /** The backend for {@code device}, or an exception naming the device types that are available. */
     public static Backend of(Device device) {
-        if (device.equals(Device.CPU)) return CpuBackend.INSTANCE;
+        if (device.equals(Device.CPU)) return KernelTiming.isEnabled() ? TimedBackend.CPU : CpuBackend.INSTANCE;
         return OPEN.computeIfAbsent(device, d -> {
             for (BackendProvider p : PROVIDERS) {
                 if (p.type().equals(d.type())) return p.open(d);

@@ -148,6 +148,28 @@ public final class CpuBackend implements Backend {
     }
 
     @Override
+    public void axpy(double alpha, Tensor x, Tensor y) {
+        BroadcastPlan plan = BroadcastPlan.of(y.dims(), x.dims());
+        int xs = plan.innerStride(1);
+        int xo = x.offset();
+        int yo = y.offset();
+        switch (y.storage()) {
+            case HostStorage.Floats f -> {
+                float[] xa = floats(x);
+                float[] ya = f.data();
+                float a = (float) alpha;
+                plan.forAll((off, n) -> FloatMaps.axpy(a, xa, xo + off[1], xs, ya, yo + off[0], n));
+            }
+            case HostStorage.Doubles d -> {
+                double[] xa = doubles(x);
+                double[] ya = d.data();
+                plan.forAll((off, n) -> DoubleMaps.axpy(alpha, xa, xo + off[1], xs, ya, yo + off[0], n));
+            }
+            default -> throw foreign(y);
+        }
+    }
+
+    @Override
     public void where(Tensor cond, Tensor a, Tensor b, Tensor out) {
         BroadcastPlan plan = BroadcastPlan.of(out.dims(), cond.dims(), a.dims(), b.dims());
         int cs = plan.innerStride(1);

@@ -323,6 +323,17 @@ public final class FloatMaps {
         }
     }
 
+    /**
+     * y[i] += alpha·x[xs·i] for i in [0, n); xs is 0 (broadcast) or 1. The product is rounded, then the sum (a
+     * multiply and an add, not an FMA), so the result is the same as scaling x into a temporary and adding it.
+     */
+    public static void axpy(float alpha, float[] x, int xo, int xs, float[] y, int yo, int n) {
+        for (int i = 0; i < n; i += L) {
+            VectorMask<Float> m = S.indexInRange(i, n);
+            operand(x, xo, xs, i, m).mul(alpha).add(load(y, yo + i, m)).intoArray(y, yo + i, m);
+        }
+    }
+
     /** y[i] = c[cs·i] ≠ 0 ? a[as·i] : b[bs·i]; strides are 0 or 1. */
     public static void where(float[] c, int co, int cs, float[] a, int ao, int as, float[] b, int bo, int bs,
                              float[] y, int yo, int n) {

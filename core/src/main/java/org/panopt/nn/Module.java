@@ -213,14 +213,24 @@ public abstract class Module {
         return training;
     }
 
+    /**
+     * Adds a hook run after every forward pass; the handle removes this registration (and only it: the same
+     * hook registered twice is two registrations). Removing twice is harmless, as in PyTorch.
+     */
     public HookHandle registerForwardHook(ForwardHook hook) {
-        forwardHooks.add(hook);
-        return () -> forwardHooks.remove(hook);
+        ForwardHook registration = hook::onForward; // a distinct object per registration, removed by identity
+        forwardHooks.add(registration);
+        return () -> forwardHooks.remove(registration);
     }
 
+    /**
+     * Adds a hook that sees ∂L/∂output during back-propagation through the outputs of later forward passes
+     * (a pass already recorded keeps the hooks it was recorded with); the handle removes this registration.
+     */
     public HookHandle registerBackwardHook(BackwardHook hook) {
-        backwardHooks.add(hook);
-        return () -> backwardHooks.remove(hook);
+        BackwardHook registration = hook::onBackward;
+        backwardHooks.add(registration);
+        return () -> backwardHooks.remove(registration);
     }
 
     /** A short description: the class and its configuration (overridden by layers). */

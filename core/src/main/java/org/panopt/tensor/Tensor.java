@@ -504,13 +504,18 @@ public final class Tensor {
         return this;
     }
 
-    /** this += alpha·other (other broadcast to this shape); returns this. */
+    /**
+     * this += alpha·other (other broadcast to this shape); returns this. One pass with no temporary for
+     * alpha·other ({@link Backend#axpy}); other is converted to this tensor's dtype first.
+     */
     public Tensor addInPlace(Tensor other, double alpha) {
         checkInPlace("addInPlace");
-        Tensor scaled = alpha == 1 ? other : other.mul(alpha);
+        sameDevice("addInPlace", other);
         Shape b = Shape.broadcast("addInPlace", shape, other.shape);
         if (!b.equals(shape)) throw new IllegalArgumentException("addInPlace: shape " + other.shape + " does not broadcast to " + shape);
-        backend().binary(BinaryOp.ADD, this, scaled.to(dtype()), this);
+        Tensor o = GradMode.noGrad(() -> other.to(dtype()));
+        if (alpha == 1) backend().binary(BinaryOp.ADD, this, o, this);
+        else backend().axpy(alpha, o, this);
         return this;
     }
 

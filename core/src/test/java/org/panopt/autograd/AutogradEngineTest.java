@@ -6,6 +6,7 @@ import static org.assertj.core.api.Assertions.within;
 
 import java.util.List;
 import org.junit.jupiter.api.Test;
+import org.panopt.backend.KernelTiming;
 import org.panopt.tensor.DType;
 import org.panopt.tensor.Tensor;
 
@@ -83,6 +84,70 @@ class AutogradEngineTest {
         Tensor out = w.matmul(x);                               // ∂out_i/∂w_ij = x_j
         Tensor v = Tensor.of(new double[] {1, 0, 0, 0, 1, 1}, 2, 3);
         assertThat(Autograd.jvp(out, List.of(w), List.of(v)).toDoubleArray()).containsExactly(1, 1);
+    }
+
+    // A two-layer tanh net of two weight blocks, its loss, and a direction.
+    private static final java.util.SplittableRandom NET_RNG = new java.util.SplittableRandom(12);
+    private static final Tensor NET_X = Tensor.randn(NET_RNG, DType.FLOAT64, 6, 5);
+    private static final List<Tensor> NET_V = List.of(Tensor.randn(NET_RNG, DType.FLOAT64, 4, 5), Tensor.randn(NET_RNG, DType.FLOAT64, 2, 4));
+
+    private static List<Tensor> netWeights() {
+        java.util.SplittableRandom rng = new java.util.SplittableRandom(13);
+        return List.of(Tensor.randn(rng, DType.FLOAT64, 4, 5).requiresGrad(true), Tensor.randn(rng, DType.FLOAT64, 2, 4).requiresGrad(true));
+    }
+
+    private static Tensor netLoss(List<Tensor> w) {
+        return NET_X.matmul(w.get(0), false, true).tanh().matmul(w.get(1), false, true).square().mean();
+    }
+
+    // The textbook construction H·v = ∇⟨∇L, v⟩, through the scalar ⟨∇L, v⟩.
+    private static List<Tensor> hvpThroughTheInnerProduct(List<Tensor> w) {
+        List<Tensor> g = Autograd.grad(List.of(netLoss(w)), w, null, true);
+        Tensor dot = g.get(0).mul(NET_V.get(0)).sum().add(g.get(1).mul(NET_V.get(1)).sum());
+        return Autograd.grad(List.of(dot), w, null, false);
+    }
+
+    /**
+     * Regression: hvp is one vector–Jacobian product of the recorded gradient with v. It used to differentiate the
+     * scalar ⟨∇L, v⟩, which multiplies each block by v and back-propagates a parameter-sized tensor of ones through
+     * the sum: the same numbers, with three extra parameter-sized elementwise passes per block.
+     */
+    @Test
+    void hvpIsTheVectorJacobianProductOfTheGradientWithoutTheInnerProductsWork() {
+        List<Tensor> w = netWeights();
+        List<Tensor> expected = hvpThroughTheInnerProduct(w);
+        KernelTiming.enable();
+        List<Tensor> hv;
+        long reference;
+        long direct;
+        try {
+            KernelTiming.Snapshot s0 = KernelTiming.snapshot();
+            hvpThroughTheInnerProduct(w);
+            KernelTiming.Snapshot s1 = KernelTiming.snapshot();
+            hv = Autograd.hvp(netLoss(w), w, NET_V);
+            KernelTiming.Snapshot s2 = KernelTiming.snapshot();
+            reference = s1.minus(s0).calls(KernelTiming.Category.ELEMENTWISE);
+            direct = s2.minus(s1).calls(KernelTiming.Category.ELEMENTWISE);
+        } finally {
+            KernelTiming.disable();
+        }
+        for (int i = 0; i < w.size(); i++) {
+            double[] a = hv.get(i).toDoubleArray();
+            double[] e = expected.get(i).toDoubleArray();
+            for (int j = 0; j < a.length; j++) assertThat(a[j]).as("block %d element %d", i, j).isCloseTo(e[j], within(1e-14 * (1 + Math.abs(e[j]))));
+        }
+        assertThat(direct).as("elementwise passes of hvp vs the inner-product construction").isLessThanOrEqualTo(reference - 3L * w.size());
+    }
+
+    @Test
+    void hvpAndJvpNameAMismatchedDirection() {
+        List<Tensor> w = netWeights();
+        assertThatThrownBy(() -> Autograd.hvp(netLoss(w), w, List.of(NET_V.get(0))))
+                .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("hvp: 1 direction blocks for 2 tensors");
+        assertThatThrownBy(() -> Autograd.hvp(netLoss(w), w, List.of(NET_V.get(1), NET_V.get(0))))
+                .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("direction block 0 has shape [2, 4] but its tensor has shape [4, 5]");
+        assertThatThrownBy(() -> Autograd.jvp(netLoss(w), w, List.of(NET_V.get(0))))
+                .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("jvp: 1 direction blocks");
     }
 
     @Test

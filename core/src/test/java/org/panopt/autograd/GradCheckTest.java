@@ -93,4 +93,48 @@ class GradCheckTest {
         assertThat(x.grad()).isNull();
         assertThat(x.requiresGrad()).isFalse();
     }
+
+    // ---- variables read by a closure (how a stateful module is checked)
+
+    @Test
+    void variablesReadByAClosureAreCheckedInPlaceAndRestored() {
+        Tensor w = matrix(-0.5).requiresGrad(true);
+        Tensor b = Tensor.of(new double[] {0.3, -0.2, 0.1, 0.4}).requiresGrad(true);
+        Tensor x = matrix(0.2).transpose().copy().requiresGrad(true); // [4, 3]
+        java.util.function.Supplier<Tensor> f = () -> x.matmul(w).add(b).tanh();
+        double[] before = w.toDoubleArray();
+        assertThat(GradCheck.gradCheckVariables(f, List.of(x, w, b)).passed()).isTrue();
+        assertThat(GradCheck.gradGradCheckVariables(f, List.of(x, w, b)).passed()).isTrue();
+        assertThat(w.toDoubleArray()).containsExactly(before);
+        assertThat(w.grad()).isNull();
+        assertThat(w.requiresGrad()).isTrue();
+    }
+
+    @Test
+    void aWrongDerivativeOfAVariableFailsNamingIt() {
+        Tensor a = matrix(-0.5).requiresGrad(true);
+        Tensor c = matrix(0.2).requiresGrad(true);
+        double[] before = c.toDoubleArray();
+        assertThatThrownBy(() -> GradCheck.gradCheckVariables(() -> a.exp().add(corrupted(c.sin())), List.of(a, c)))
+                .isInstanceOf(AssertionError.class).hasMessageContaining("input 1 element 5 (index [1, 1])");
+        assertThat(c.toDoubleArray()).containsExactly(before); // restored after the failure too
+        java.util.function.Supplier<Tensor> detachedBackward = () -> {
+            Tensor t = a.exp();
+            if (t.requiresGrad()) t.registerHook(Tensor::detach);
+            return t.square();
+        };
+        assertThat(GradCheck.gradCheckVariables(detachedBackward, List.of(a)).passed()).isTrue();
+        assertThatThrownBy(() -> GradCheck.gradGradCheckVariables(detachedBackward, List.of(a))).hasMessageContaining("gradGradCheck FAILED");
+    }
+
+    @Test
+    void variablesMustBeDistinctLeavesThatRequireAGradient() {
+        Tensor a = matrix(-0.5).requiresGrad(true);
+        assertThatThrownBy(() -> GradCheck.gradCheckVariables(a::exp, List.of(matrix(0))))
+                .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("variable 0 [3, 4]").hasMessageContaining("leaf");
+        assertThatThrownBy(() -> GradCheck.gradCheckVariables(a::exp, List.of(a.exp())))
+                .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("leaf");
+        assertThatThrownBy(() -> GradCheck.gradCheckVariables(a::exp, List.of(a, a)))
+                .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("variables 0 and 1 are the same tensor");
+    }
 }
