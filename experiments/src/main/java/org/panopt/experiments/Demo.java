@@ -20,7 +20,10 @@ public final class Demo implements Callable<Integer> {
     /** Each experiment with the arguments of its small version. */
     static final List<List<String>> TOUR = List.of(
             List.of("vanishing-gradients", "--depth", "10", "--width", "128", "--batch", "128"),
-            List.of("optimizer-grid", "--epochs", "3", "--hidden", "100"));
+            List.of("regularization", "--train-size", "300", "--test-size", "500", "--epochs", "80"),
+            List.of("optimizer-grid", "--epochs", "3", "--hidden", "100"),
+            List.of("local-hessian-spectra", "--inputs", "300"),
+            List.of("residual-conditioning", "--depth", "16", "--epochs", "3"));
 
     @Option(names = "--out", description = "Root directory of the results; default ${DEFAULT-VALUE}.")
     Path out = Path.of("results");
