@@ -80,7 +80,7 @@ public final class ResidualConditioning extends ExperimentCommand {
     @Option(names = "--test-size", description = "Test examples (a random subset of the test set); default ${DEFAULT-VALUE}.")
     int testSize = 1000;
 
-    @Option(names = "--epochs", description = "Epochs of each training run (0 skips the training part); default ${DEFAULT-VALUE} (--full: 30).")
+    @Option(names = "--epochs", description = "Epochs of each training run (0 skips the training part); default ${DEFAULT-VALUE} (--full: 20).")
     int epochs = 10;
 
     @Option(names = "--batch", description = "Mini-batch size; default ${DEFAULT-VALUE}.")
@@ -119,7 +119,7 @@ public final class ResidualConditioning extends ExperimentCommand {
             width = 128;
             depth = 50;
             trainSize = 10000;
-            epochs = 30;
+            epochs = 20;
         }
         if (width < 2 || depth < 1 || samples < 1 || !(branchScale > 0) || !(skipCondition >= 1) || epochs < 0 || batch < 1 || !(lr > 0)) {
             throw new IllegalArgumentException("--width " + width + " (≥ 2), --depth " + depth + " (≥ 1), --samples " + samples + " (≥ 1), --branch-scale "
@@ -477,16 +477,17 @@ public final class ResidualConditioning extends ExperimentCommand {
         }
         String spread = (seeds.length > 1 ? " (dashed: ± one standard deviation over seeds)" : "") + "; a diverged run ends its line";
         double id = finalLoss.get(Skip.IDENTITY), orth = finalLoss.get(Skip.ORTHOGONAL), non = finalLoss.get(Skip.NON_ORTHOGONAL), none = finalLoss.get(Skip.NONE);
+        java.util.function.DoubleFunction<String> lossText = v -> Double.isInfinite(v) ? "diverged (non-finite gradient)" : MetricsLog.fmt(v);
         run.report().section("Training deep nets with each skip")
                 .figure(run.figure(lossPlot, "training-loss"), "Training loss (mean of the epoch's batch losses) of the " + depth + "-block nets" + spread)
                 .figure(run.figure(errorPlot, "test-error"), "Test error of the same runs" + spread)
                 .table(List.of("skip", "final training loss", "final test error", "divergence"), rows)
                 .claim(new Claim("Skip connections make deep nets trainable (Orhan & Pitkow: they eliminate singularities); in the paper's view because the identity keeps each block's local Hessian well conditioned.",
-                        "final training loss " + MetricsLog.fmt(id) + " (identity), " + MetricsLog.fmt(orth) + " (orthogonal) against " + MetricsLog.fmt(none) + " without skips.",
+                        "final training loss " + lossText.apply(id) + " (identity), " + lossText.apply(orth) + " (orthogonal) against " + lossText.apply(none) + " without skips.",
                         Claim.Verdict.of(id < none && orth < none)))
                 .claim(new Claim("Non-orthogonal skips train worse than identity or orthogonal ones (Orhan & Pitkow), explained by their larger condition number.",
-                        "final training loss " + MetricsLog.fmt(non) + " with non-orthogonal skips (κ = " + skipCondition + ") against " + MetricsLog.fmt(id) + " (identity) and "
-                                + MetricsLog.fmt(orth) + " (orthogonal).",
+                        "final training loss " + lossText.apply(non) + " with non-orthogonal skips (κ = " + skipCondition + ") against " + lossText.apply(id) + " (identity) and "
+                                + lossText.apply(orth) + " (orthogonal).",
                         Claim.Verdict.of(non > id && non > orth)));
     }
 }
