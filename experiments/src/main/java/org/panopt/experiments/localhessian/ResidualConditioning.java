@@ -147,13 +147,17 @@ public final class ResidualConditioning extends ExperimentCommand {
 
     private Block block(Skip kind, SplittableRandom weights, SplittableRandom skips) {
         DMatrixRMaj w1 = gaussian(weights), w2 = gaussian(weights);
-        DMatrixRMaj s = switch (kind) {
+        return new Block(skipMatrix(kind, skips), w1, w2);
+    }
+
+    /** S for this kind of skip (null for none), drawn from {@code rng} where it is random. */
+    private DMatrixRMaj skipMatrix(Skip kind, SplittableRandom rng) {
+        return switch (kind) {
             case IDENTITY -> CommonOps_DDRM.identity(width);
-            case ORTHOGONAL -> orthogonal(skips);
-            case NON_ORTHOGONAL -> nonOrthogonal(skips);
+            case ORTHOGONAL -> orthogonal(rng);
+            case NON_ORTHOGONAL -> nonOrthogonal(rng);
             case NONE -> null;
         };
-        return new Block(s, w1, w2);
     }
 
     private DMatrixRMaj gaussian(SplittableRandom rng) {
@@ -241,7 +245,7 @@ public final class ResidualConditioning extends ExperimentCommand {
                 // One branch for every skip, so that only S differs.
                 Block branch = block(Skip.NONE, weights, skips);
                 Map<Skip, DMatrixRMaj> skipOf = new LinkedHashMap<>();
-                for (Skip k : Skip.values()) skipOf.put(k, block(k, new SplittableRandom(0), skips).skip());
+                for (Skip k : Skip.values()) skipOf.put(k, skipMatrix(k, skips));
                 for (int bi = 0; bi < BRANCH_SCALES.length; bi++) {
                     double beta = BRANCH_SCALES[bi];
                     DMatrixRMaj jphi = branchJacobian(branch, beta, z);
