@@ -99,7 +99,7 @@ public final class LocalHessianSpectra extends ExperimentCommand {
         run.report().setting("Fully connected blocks z_b = W_b z_{b−1} (no bias), n_{b−1} = " + inputs + ", n_b = round(c·n_{b−1}) for c ∈ " + ratios
                         + "; Gaussian entries N(0, 1/n_{b−1}) (so σ² = n_b·Var(W_ij) = c), orthogonal W from the QR of a Gaussian matrix (orthonormal rows, "
                         + "or columns when n_b > n_{b−1}); seeds " + Arrays.toString(seeds) + ", eigenvalues pooled over seeds in the histograms.")
-                .setting("H_z per sample, dense eigenvalues in float64 (EJML). BN: eq. 17 in its Cov = I form (the paper's), Remark 2 on the batch form with "
+                .setting("H_z per sample, dense eigenvalues in float64 (EJML; as singular values, H_z being positive semi-definite). BN: eq. 17 in its Cov = I form (the paper's), Remark 2 on the batch form with "
                         + batch + " inputs N(0, I) and ε = 0. Kolmogorov–Smirnov distances against the law (10)–(11) with the atom (1 − c)δ₀; eigenvalues below "
                         + ZERO_TOLERANCE + "·λ_max count as 0. The paper shows no numbers for these figures: the anchors are the analytic support and condition numbers.");
         MetricsLog metrics = run.metrics("seed", "c", "weights", "n_out", "n_in", "lambda_min_nonzero", "lambda_max", "mean_eigenvalue", "rank",
@@ -118,7 +118,9 @@ public final class LocalHessianSpectra extends ExperimentCommand {
                     int[] rank = new int[seeds.length];
                     for (int s = 0; s < seeds.length; s++) {
                         SplittableRandom rng = new SplittableRandom(seeds[s] * 1_000_003L + Math.round(c * 1000));
-                        double[] lambda = DenseSpectrum.eigenvalues(inputHessian(kind, outputs, rng));
+                        // H_z is a Gram matrix (positive semi-definite), so its eigenvalues are its singular values; EJML's SVD
+                        // converges on the 1000 × 1000 projector of orthogonal W, where its symmetric QR eigen-solver did not.
+                        double[] lambda = DenseSpectrum.singularValues(inputHessian(kind, outputs, rng));
                         ConditionNumber cn = ConditionNumber.ofEigenvalues(lambda, ZERO_TOLERANCE);
                         ks[s] = law.kolmogorovSmirnov(lambda, ZERO_TOLERANCE);
                         cond[s] = cn.value();
