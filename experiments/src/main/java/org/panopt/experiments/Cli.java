@@ -5,6 +5,8 @@ import org.panopt.experiments.lecture.OptimizerGrid;
 import org.panopt.experiments.lecture.Regularization;
 import org.panopt.experiments.lecture.VanishingGradients;
 import org.panopt.experiments.localhessian.ScaleAmendedTraining;
+import org.panopt.experiments.localhessian.LocalHessianSpectra;
+import org.panopt.experiments.localhessian.ResidualConditioning;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
 
@@ -12,8 +14,8 @@ import picocli.CommandLine.Command;
 @Command(name = "panopt", mixinStandardHelpOptions = true, version = "panopt 0.1.0-SNAPSHOT",
         description = "Back-propagation seen through curvature: experiment drivers that reproduce the seed papers.%n"
                 + "Every run writes results/<experiment>/<timestamp>/ (config.json, metrics.csv, PNG figures, report.md).",
-        subcommands = {Demo.class, VanishingGradients.class, Regularization.class, OptimizerGrid.class, AdaptiveLearningRate.class, ScaleAmendedTraining.class,
-                CommandLine.HelpCommand.class})
+        subcommands = {Demo.class, VanishingGradients.class, Regularization.class, OptimizerGrid.class, AdaptiveLearningRate.class,
+                LocalHessianSpectra.class, ResidualConditioning.class, ScaleAmendedTraining.class, CommandLine.HelpCommand.class})
 public final class Cli implements Runnable {
     @CommandLine.Spec
     CommandLine.Model.CommandSpec spec;

@@ -23,7 +23,9 @@ public final class Demo implements Callable<Integer> {
             List.of("optimizer-grid", "--epochs", "3", "--hidden", "100"),
             List.of("regularization", "--train-size", "300", "--test-size", "500", "--epochs", "80"),
             List.of("adaptive-lr", "--boston-iterations", "200", "--logreg-epochs", "6", "--lenet-train-size", "3000", "--lenet-test-size", "500", "--lenet-epochs", "3"),
-            List.of("scale-amended-sgd", "--train-size", "1000", "--test-size", "1000", "--epochs", "3", "--batch", "64"));
+            List.of("scale-amended-sgd", "--train-size", "1000", "--test-size", "1000", "--epochs", "3", "--batch", "64"),
+            List.of("local-hessian-spectra", "--inputs", "300"),
+            List.of("residual-conditioning", "--depth", "16", "--epochs", "3"));
 
     @Option(names = "--out", description = "Root directory of the results; default ${DEFAULT-VALUE}.")
     Path out = Path.of("results");

@@ -60,6 +60,27 @@ public final class LinePlot {
         return add(new Series(name, x, y, null, true));
     }
 
+    /**
+     * A histogram drawn as a step line: bin i spans [edges[i], edges[i+1]) at height heights[i] (edges has
+     * one more entry than heights); the outline drops to 0 at both ends.
+     */
+    public LinePlot histogram(String name, double[] edges, double[] heights) {
+        if (edges.length != heights.length + 1) {
+            throw new IllegalArgumentException("histogram '" + name + "': " + edges.length + " edges for " + heights.length + " bins (need bins + 1)");
+        }
+        int k = heights.length;
+        double[] x = new double[2 * k + 2], y = new double[2 * k + 2];
+        x[0] = edges[0];
+        for (int i = 0; i < k; i++) {
+            x[2 * i + 1] = edges[i];
+            y[2 * i + 1] = heights[i];
+            x[2 * i + 2] = edges[i + 1];
+            y[2 * i + 2] = heights[i];
+        }
+        x[2 * k + 1] = edges[k];
+        return add(new Series(name, x, y, null, false));
+    }
+
     /** A line with a band mean ± spread (e.g. one standard deviation over seeds); spread may be null. */
     public LinePlot band(String name, double[] x, double[] mean, double[] spread) {
         return add(new Series(name, x, mean, spread, false));
