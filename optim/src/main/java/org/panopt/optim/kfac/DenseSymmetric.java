@@ -47,7 +47,8 @@ final class DenseSymmetric {
 
     /**
      * (X + d·I)⁻¹ for a symmetric positive semi-definite X and damping d ≥ 0. Cholesky first; when that
-     * fails (X + dI not numerically positive definite: tiny damping, round-off), the symmetric
+     * fails — X + dI not numerically positive definite: a pivot L_ii² below {@link #MIN_PIVOT} times the
+     * largest diagonal entry (tiny damping, rank-deficient statistics, round-off) — the symmetric
      * eigen-decomposition X = QΛQᵀ gives Q diag(1/max(λ + d, floor)) Qᵀ with floor = 1e-10·max(|λ|_max + d,
      * tiny), a pseudo-inverse that never divides by a non-positive eigenvalue.
      */
@@ -57,7 +58,7 @@ final class DenseSymmetric {
         for (int i = 0; i < n; i++) a.data[i * n + i] += damping;
         CholeskyDecomposition_F64<DMatrixRMaj> chol = DecompositionFactory_DDRM.chol(n, true);
         DMatrixRMaj work = a.copy();
-        if (chol.decompose(work) && finite(work)) {
+        if (chol.decompose(work) && finite(work) && wellConditioned(chol.getT(null), a)) {
             // inv = L⁻ᵀ L⁻¹ from the lower factor.
             DMatrixRMaj lower = chol.getT(null);
             DMatrixRMaj linv = new DMatrixRMaj(n, n);
@@ -123,6 +124,20 @@ final class DenseSymmetric {
 
     static Tensor identity(int n) {
         return Tensor.eye(n, DType.FLOAT64);
+    }
+
+    /** Relative size below which a squared Cholesky pivot counts as zero (condition number beyond ~1e13). */
+    static final double MIN_PIVOT = 1e-13;
+
+    private static boolean wellConditioned(DMatrixRMaj lower, DMatrixRMaj a) {
+        int n = a.numRows;
+        double top = 0;
+        for (int i = 0; i < n; i++) top = Math.max(top, a.data[i * n + i]);
+        for (int i = 0; i < n; i++) {
+            double p = lower.data[i * n + i];
+            if (!(p * p > MIN_PIVOT * top)) return false;
+        }
+        return true;
     }
 
     static boolean allFinite(Tensor t) {
