@@ -81,7 +81,9 @@ public sealed interface KfacLayer permits KfacLinear, KfacConv2d {
         collectNames(model, "", names);
         List<KfacLayer> layers = new ArrayList<>();
         boolean[] covered = new boolean[params.size()];
+        java.util.Set<Module> seen = java.util.Collections.newSetFromMap(new IdentityHashMap<>());
         for (Module m : model.modules()) {
+            if (!seen.add(m)) continue; // a module registered twice is one layer (its statistics pass then reports the reuse)
             Tensor w;
             Tensor b;
             if (m instanceof Linear lin) {
