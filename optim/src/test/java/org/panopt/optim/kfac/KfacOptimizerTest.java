@@ -131,7 +131,7 @@ class KfacOptimizerTest {
         SoftmaxCrossEntropy ce = new SoftmaxCrossEntropy();
         double start = Autograd.noGrad(() -> ce.loss(cnn.forward(images), labels).item());
         Optimizer opt = Optimizer.of(Kfac.builder(cnn).lambda(1).set("stats_fraction", 0.5).build(), cnn);
-        for (int k = 0; k < 15; k++) opt.step(new ModuleObjective(cnn, ce, images, labels));
+        for (int k = 0; k < 10; k++) opt.step(new ModuleObjective(cnn, ce, images, labels));
         double end = Autograd.noGrad(() -> ce.loss(cnn.forward(images), labels).item());
         assertThat(end).isLessThan(0.7 * start);
         assertThat(Kfac.report(opt).piValues()).hasSize(3);
