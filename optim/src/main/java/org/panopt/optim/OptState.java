@@ -19,6 +19,16 @@ package org.panopt.optim;
  */
 public interface OptState {
 
+    /** An unmodifiable copy of a per-parameter list that may hold nulls (tensors not created yet). */
+    static java.util.List<org.panopt.tensor.Tensor> tensors(java.util.List<org.panopt.tensor.Tensor> list) {
+        return java.util.Collections.unmodifiableList(new java.util.ArrayList<>(list));
+    }
+
+    /** One zero tensor like each parameter (same dtype, shape, device). */
+    static java.util.List<org.panopt.tensor.Tensor> zerosLike(java.util.List<org.panopt.tensor.Tensor> params) {
+        return params.stream().map(p -> org.panopt.tensor.Tensor.zeros(p.dtype(), p.shape(), p.device())).toList();
+    }
+
     /** The state of a transformation that keeps none. */
     record Empty() implements OptState {
         public static final Empty INSTANCE = new Empty();

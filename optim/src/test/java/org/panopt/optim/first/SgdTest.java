@@ -50,6 +50,25 @@ class SgdTest {
     }
 
     @Test
+    void sutskeverWithConstantMomentumIsPyTorchNesterovInLookAheadCoordinates() {
+        List<Tensor> a = FirstOrderGoldenTest.params();
+        List<Tensor> b = FirstOrderGoldenTest.params();
+        Optimizer sutskever = Optimizer.of(SutskeverNesterov.rule().with("lr", 0.02, "momentum", 0.85, "schedule", false), a);
+        Optimizer torch = Optimizer.of(Sgd.builder().lr(0.02).momentum(0.85).nesterov(true).build(), b);
+        for (int i = 0; i < 20; i++) {
+            sutskever.step(FirstOrderGoldenTest.objective(a));
+            torch.step(FirstOrderGoldenTest.objective(b));
+        }
+        assertThat(FirstOrderGoldenTest.flat(a)).containsExactly(FirstOrderGoldenTest.flat(b), within(1e-12));
+        SutskeverNesterov rule = new SutskeverNesterov(0.02, 0.9, true);
+        assertThat(rule.momentum(0)).isEqualTo(0.5);
+        assertThat(rule.momentum(249)).isEqualTo(0.5);
+        assertThat(rule.momentum(250)).isEqualTo(0.75);
+        assertThat(rule.momentum(500)).isCloseTo(1 - 1 / 6.0, within(1e-15));
+        assertThat(rule.momentum(5000)).isEqualTo(0.9);
+    }
+
+    @Test
     void badHyperParametersAreRefusedByName() {
         assertThatThrownBy(() -> Sgd.create(-0.1)).hasMessageContaining("lr").hasMessageContaining("-0.1");
         assertThatThrownBy(() -> Sgd.create(Double.NaN)).hasMessageContaining("lr").hasMessageContaining("NaN");
