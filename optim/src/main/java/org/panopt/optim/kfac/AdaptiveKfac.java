@@ -69,13 +69,14 @@ final class AdaptiveKfac implements GradientTransformation<KfacState> {
         double lambda = state.lambda();
         double b = lambda + eta;
 
-        // ∇h and h with the ℓ2 term, in layer-matrix form.
+        // ∇h and h with the ℓ2 term, in layer-matrix form, in the working precision (see workingType).
+        DType work = workingType(params);
         List<Tensor> grad = new ArrayList<>(layers.size());
         double thetaSq = 0;
         for (KfacLayer layer : layers) {
-            Tensor theta = layer.matrixOf(params);
-            thetaSq += Float64.dot(List.of(theta), List.of(theta));
-            Tensor g = layer.matrixOf(gradient);
+            Tensor theta = layer.matrixOf(params, work);
+            thetaSq += Float64.dot(theta, theta);
+            Tensor g = layer.matrixOf(gradient, work);
             grad.add(eta == 0 ? g : g.add(theta.mul(eta)));
         }
         double h0 = context.loss() + 0.5 * eta * thetaSq;
@@ -98,9 +99,9 @@ final class AdaptiveKfac implements GradientTransformation<KfacState> {
         int[] s2 = BatchRows.sample(m, BatchRows.subsetSize(m, config.fisherFraction()), rng);
         ExactFisherProducts fisher = ExactFisherProducts.on(mo, s2);
         boolean havePrevious = state.previousUpdate().getFirst() != null;
-        List<Tensor> previous = havePrevious ? layerMatrices(layers, state.previousUpdate()) : null;
+        List<Tensor> previous = havePrevious ? layerMatrices(layers, state.previousUpdate(), work) : null;
         boolean momentum = config.momentum() && havePrevious;
-        Tensor jPrevious = momentum ? fisher.jvp(toParameters(layers, previous, params)) : null;
+        Tensor jPrevious = momentum ? fisher.jvp(state.previousUpdate()) : null;
         double fVV = momentum ? fisher.product(jPrevious, jPrevious) : 0;
         double vV = momentum ? Float64.dot(previous, previous) : 0;
         double gV = momentum ? Float64.dot(grad, previous) : 0;
@@ -148,13 +149,9 @@ final class AdaptiveKfac implements GradientTransformation<KfacState> {
         if (adapt || config.reductionEveryStep()) {
             t0 = System.nanoTime();
             List<Tensor> proposal = new ArrayList<>(params.size());
-            for (int i = 0; i < params.size(); i++) proposal.add(params.get(i).detach().add(stepPerParameter.get(i)).to(params.get(i).dtype()));
+            for (int i = 0; i < params.size(); i++) proposal.add(params.get(i).detach().add(stepPerParameter.get(i)));
             double h1 = mo.probe(params, proposal, params.getFirst().dtype());
-            double proposalSq = 0;
-            for (KfacLayer layer : layers) {
-                Tensor theta = layer.matrixOf(proposal);
-                proposalSq += Float64.dot(List.of(theta), List.of(theta));
-            }
+            double proposalSq = Float64.dot(proposal, proposal);
             actual = h1 + 0.5 * eta * proposalSq - h0;
             rho = LevenbergMarquardt.ratio(actual, denominator);
             if (adapt) {
@@ -168,12 +165,8 @@ final class AdaptiveKfac implements GradientTransformation<KfacState> {
         for (int i = 0; i < pis.length; i++) pis[i] = best.inverses.get(i).pi();
         KfacReport report = new KfacReport(k, lambda, nextLambda, best.gamma, c.alpha(), c.mu(), rho, c.predictedChange(), denominator, actual, h0,
                 Tensor.of(pis), candidates.size(), refresh || candidates.size() > 1, statisticsNanos, fisherNanos, inverseNanos, applyNanos, lossNanos);
-        List<Tensor> stored = new ArrayList<>(params.size());
-        for (Tensor t : stepPerParameter) stored.add(Float64.copyOf(t));
-        KfacState next = new KfacState(k, nextLambda, best.gamma, stored, factors, best.inverses, report);
-        List<Tensor> updates = new ArrayList<>(params.size());
-        for (int i = 0; i < params.size(); i++) updates.add(stepPerParameter.get(i).to(params.get(i).dtype()));
-        return new Update<>(updates, next);
+        KfacState next = new KfacState(k, nextLambda, best.gamma, stepPerParameter, factors, best.inverses, report);
+        return new Update<>(stepPerParameter, next);
     }
 
     private record Candidate(double gamma, List<LayerInverse> inverses, List<Tensor> delta, QuadraticModel.Coefficients coefficients) {}
@@ -187,25 +180,62 @@ final class AdaptiveKfac implements GradientTransformation<KfacState> {
     }
 
     private List<Tensor> applyInverse(List<LayerInverse> inverses, List<Tensor> v) {
-        return config.tridiagonal() ? BlockTridiagonalInverse.apply(inverses, v) : BlockDiagonalInverse.apply(inverses, v);
+        if (config.tridiagonal()) return BlockTridiagonalInverse.apply(inverses, v);
+        return BlockDiagonalInverse.apply(inWorkingPrecision(inverses, v.getFirst().dtype()), v);
     }
 
-    /** Per-parameter tensors → one homogeneous matrix per layer. */
-    static List<Tensor> layerMatrices(List<KfacLayer> layers, List<Tensor> perParameter) {
+    /**
+     * The precision the layer matrices (gradient, proposal, previous step) are handled in: the parameters'
+     * dtype for the block-diagonal version — the gradient carries no more precision than that, and float32
+     * products run at twice the speed — while the factors and their inverses are computed and kept in float64.
+     * The block-tridiagonal version works in float64 throughout: its denominators 1 − s₂s₁ᵀ can be small.
+     */
+    private DType workingType(List<Tensor> params) {
+        if (config.tridiagonal()) return DType.FLOAT64;
+        DType first = params.getFirst().dtype();
+        for (Tensor p : params) if (p.dtype() != first) return DType.FLOAT64;
+        return first;
+    }
+
+    // A memo of the last inverses converted to the working precision; the state keeps the float64 originals.
+    private List<LayerInverse> castFrom = List.of();
+    private List<LayerInverse> castTo = List.of();
+
+    private synchronized List<LayerInverse> inWorkingPrecision(List<LayerInverse> inverses, DType dtype) {
+        if (dtype == DType.FLOAT64) return inverses;
+        boolean same = castFrom.size() == inverses.size() && castTo.size() == inverses.size()
+                && (castTo.isEmpty() || castTo.getFirst().outputInverse().dtype() == dtype);
+        for (int i = 0; same && i < inverses.size(); i++) same = castFrom.get(i) == inverses.get(i);
+        if (!same) {
+            List<LayerInverse> converted = new ArrayList<>(inverses.size());
+            for (LayerInverse li : inverses) converted.add(li.to(dtype));
+            castFrom = List.copyOf(inverses);
+            castTo = converted;
+        }
+        return castTo;
+    }
+
+    /** Per-parameter tensors → one homogeneous matrix per layer, in {@code dtype}. */
+    static List<Tensor> layerMatrices(List<KfacLayer> layers, List<Tensor> perParameter, DType dtype) {
         List<Tensor> out = new ArrayList<>(layers.size());
-        for (KfacLayer l : layers) out.add(l.matrixOf(perParameter));
+        for (KfacLayer l : layers) out.add(l.matrixOf(perParameter, dtype));
         return out;
     }
 
-    /** One homogeneous matrix per layer → per-parameter tensors in float64 (zeros for uncovered parameters). */
+    /** One homogeneous matrix per layer → fresh per-parameter tensors in each parameter's dtype (zeros for uncovered ones). */
     static List<Tensor> toParameters(List<KfacLayer> layers, List<Tensor> matrices, List<Tensor> params) {
         Tensor[] out = new Tensor[params.size()];
         for (int i = 0; i < layers.size(); i++) {
             KfacLayer l = layers.get(i);
-            out[l.weightIndex()] = l.weightPart(matrices.get(i), DType.FLOAT64);
-            if (l.biasIndex() >= 0) out[l.biasIndex()] = l.biasPart(matrices.get(i), DType.FLOAT64);
+            out[l.weightIndex()] = fresh(l.weightPart(matrices.get(i), params.get(l.weightIndex()).dtype()), matrices.get(i));
+            if (l.biasIndex() >= 0) out[l.biasIndex()] = fresh(l.biasPart(matrices.get(i), params.get(l.biasIndex()).dtype()), matrices.get(i));
         }
-        for (int i = 0; i < out.length; i++) if (out[i] == null) out[i] = Tensor.zeros(DType.FLOAT64, params.get(i).dims());
+        for (int i = 0; i < out.length; i++) if (out[i] == null) out[i] = Tensor.zeros(params.get(i).dtype(), params.get(i).dims());
         return java.util.Arrays.asList(out);
+    }
+
+    // A layer without bias returns its matrix itself as the weight part: copy it so no two results share storage.
+    private static Tensor fresh(Tensor part, Tensor matrix) {
+        return part.storage() == matrix.storage() ? part.copy() : part;
     }
 }

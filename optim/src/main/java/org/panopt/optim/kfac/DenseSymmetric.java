@@ -46,28 +46,77 @@ final class DenseSymmetric {
     }
 
     /**
-     * (X + d·I)⁻¹ for a symmetric positive semi-definite X and damping d ≥ 0. Cholesky first; when that
-     * fails — X + dI not numerically positive definite: a pivot L_ii² below {@link #MIN_PIVOT} times the
-     * largest diagonal entry (tiny damping, rank-deficient statistics, round-off) — the symmetric
-     * eigen-decomposition X = QΛQᵀ gives Q diag(1/max(λ + d, floor)) Qᵀ with floor = 1e-10·max(|λ|_max + d,
-     * tiny), a pseudo-inverse that never divides by a non-positive eigenvalue.
+     * (X + d·I)⁻¹ for a symmetric positive semi-definite X and damping d ≥ 0, by {@link #spdInverse}. When
+     * that fails — X + dI not numerically positive definite: a Cholesky pivot L_ii² below {@link #MIN_PIVOT}
+     * times the largest diagonal entry of its block (tiny damping, rank-deficient statistics, round-off) — the
+     * symmetric eigen-decomposition X + dI = QΛQᵀ gives Q diag(1/max(λ, floor)) Qᵀ with floor = 1e-10·max |λ|:
+     * an inverse that never divides by a non-positive eigenvalue.
      */
     static Inverse dampedInverse(Tensor x, double damping) {
         int n = x.dim(0);
-        DMatrixRMaj a = toEjml(x);
-        for (int i = 0; i < n; i++) a.data[i * n + i] += damping;
+        Tensor damped = damping == 0 ? x : x.add(identity(n).mul(damping));
+        try {
+            Tensor inv = spdInverse(damped, maxDiagonal(damped));
+            if (allFinite(inv)) return new Inverse(inv, false);
+        } catch (NotPositiveDefinite e) {
+            // fall through to the eigen route
+        }
+        return new Inverse(eigenInverse(toEjml(damped)), true);
+    }
+
+    /** Signals a Cholesky pivot that is zero, negative or negligible. */
+    private static final class NotPositiveDefinite extends RuntimeException {
+        NotPositiveDefinite() {
+            super(null, null, false, false);
+        }
+    }
+
+    /** Blocks up to this size are inverted by EJML's Cholesky; larger ones recursively. */
+    static final int BASE_BLOCK = 96;
+
+    /**
+     * The inverse of a symmetric positive definite matrix, by recursive 2×2 blocking on Schur complements:
+     * with M = [A B; Bᵀ C], S = C − BᵀA⁻¹B (positive definite when M is),
+     * <pre>
+     *   M⁻¹ = [ A⁻¹ + A⁻¹B S⁻¹ BᵀA⁻¹   −A⁻¹B S⁻¹ ]
+     *         [ −S⁻¹BᵀA⁻¹              S⁻¹       ]
+     * </pre>
+     * so that the O(n³) work runs in the SIMD GEMM (EJML's own products are unblocked); blocks of at most
+     * {@link #BASE_BLOCK} rows are inverted through Cholesky, M = LLᵀ, M⁻¹ = L⁻ᵀL⁻¹.
+     *
+     * @param scale the largest diagonal entry of the whole matrix: pivots of Schur complements are judged
+     *              against it, so that a rank-deficient matrix cannot pass as a tiny positive complement
+     * @throws NotPositiveDefinite when a pivot is negligible ({@link #MIN_PIVOT})
+     */
+    static Tensor spdInverse(Tensor m, double scale) {
+        int n = m.dim(0);
+        if (n <= BASE_BLOCK) return choleskyInverse(m, scale);
+        int k = n / 2;
+        Tensor a = m.narrow(0, 0, k).narrow(1, 0, k);
+        Tensor b = m.narrow(0, 0, k).narrow(1, k, n - k);
+        Tensor c = m.narrow(0, k, n - k).narrow(1, k, n - k);
+        Tensor ai = spdInverse(a, scale);
+        Tensor aib = ai.matmul(b);
+        Tensor si = spdInverse(symmetrize(c.sub(b.matmul(aib, true, false))), scale);
+        Tensor x12 = aib.matmul(si).neg();
+        Tensor x11 = ai.sub(x12.matmul(aib, false, true));
+        Tensor top = Tensor.concat(1, x11, x12);
+        Tensor bottom = Tensor.concat(1, x12.transpose(), si);
+        return symmetrize(Tensor.concat(0, top, bottom));
+    }
+
+    private static Tensor choleskyInverse(Tensor m, double scale) {
+        int n = m.dim(0);
+        DMatrixRMaj a = toEjml(m);
         CholeskyDecomposition_F64<DMatrixRMaj> chol = DecompositionFactory_DDRM.chol(n, true);
         DMatrixRMaj work = a.copy();
-        if (chol.decompose(work) && finite(work) && wellConditioned(chol.getT(null), a)) {
-            // inv = L⁻ᵀ L⁻¹ from the lower factor.
-            DMatrixRMaj lower = chol.getT(null);
-            DMatrixRMaj linv = new DMatrixRMaj(n, n);
-            TriangularSolver_DDRM.invertLower(lower.data, linv.data, n);
-            Tensor li = fromEjml(linv);
-            Tensor inv = li.matmul(li, true, false); // on the SIMD GEMM: EJML's product is unblocked
-            if (allFinite(inv)) return new Inverse(symmetrize(inv), false);
-        }
-        return new Inverse(eigenInverse(a), true);
+        if (!chol.decompose(work) || !finite(work)) throw new NotPositiveDefinite();
+        DMatrixRMaj lower = chol.getT(null);
+        if (!wellConditioned(lower, scale)) throw new NotPositiveDefinite();
+        DMatrixRMaj linv = new DMatrixRMaj(n, n);
+        TriangularSolver_DDRM.invertLower(lower.data, linv.data, n);
+        Tensor li = fromEjml(linv);
+        return symmetrize(li.matmul(li, true, false));
     }
 
     private static Tensor eigenInverse(DMatrixRMaj damped) {
@@ -129,15 +178,21 @@ final class DenseSymmetric {
     /** Relative size below which a squared Cholesky pivot counts as zero (condition number beyond ~1e13). */
     static final double MIN_PIVOT = 1e-13;
 
-    private static boolean wellConditioned(DMatrixRMaj lower, DMatrixRMaj a) {
-        int n = a.numRows;
-        double top = 0;
-        for (int i = 0; i < n; i++) top = Math.max(top, a.data[i * n + i]);
+    private static boolean wellConditioned(DMatrixRMaj lower, double scale) {
+        int n = lower.numRows;
         for (int i = 0; i < n; i++) {
             double p = lower.data[i * n + i];
-            if (!(p * p > MIN_PIVOT * top)) return false;
+            if (!(p * p > MIN_PIVOT * scale)) return false;
         }
         return true;
+    }
+
+    static double maxDiagonal(Tensor m) {
+        int n = m.dim(0);
+        double[] d = m.toDoubleArray();
+        double top = 0;
+        for (int i = 0; i < n; i++) top = Math.max(top, d[i * n + i]);
+        return top;
     }
 
     static boolean allFinite(Tensor t) {

@@ -2,6 +2,7 @@ package org.panopt.optim.kfac;
 
 import java.util.ArrayList;
 import java.util.List;
+import org.panopt.backend.HostStorage;
 import org.panopt.tensor.DType;
 import org.panopt.tensor.Tensor;
 
@@ -14,17 +15,37 @@ final class Float64 {
 
     /** A detached float64 copy of {@code t} that shares no storage with it. */
     static Tensor copyOf(Tensor t) {
-        Tensor d = t.detach();
-        return d.dtype() == DType.FLOAT64 ? d.copy() : d.to(DType.FLOAT64);
+        return copyOf(t, DType.FLOAT64);
     }
 
-    /** Σ_i ⟨a_i, b_i⟩ accumulated in double. */
+    /** A detached copy of {@code t} in {@code dtype} that shares no storage with it. */
+    static Tensor copyOf(Tensor t, DType dtype) {
+        Tensor d = t.detach();
+        return d.dtype() == dtype ? d.copy() : d.to(dtype);
+    }
+
+    /** Σ_i ⟨a_i, b_i⟩ accumulated in double (whatever the tensors' dtypes). */
     static double dot(List<Tensor> a, List<Tensor> b) {
         double s = 0;
-        for (int i = 0; i < a.size(); i++) {
-            double[] x = a.get(i).toDoubleArray();
-            double[] y = b.get(i).toDoubleArray();
-            for (int j = 0; j < x.length; j++) s += x[j] * y[j];
+        for (int i = 0; i < a.size(); i++) s += dot(a.get(i), b.get(i));
+        return s;
+    }
+
+    /** ⟨a, b⟩ accumulated in double, reading heap storage in place when both have the same dtype. */
+    static double dot(Tensor a, Tensor b) {
+        if (a.size() != b.size()) throw new IllegalArgumentException("dot: shapes " + a.shape() + " and " + b.shape() + " differ in size");
+        int n = a.size();
+        int ao = a.offset();
+        int bo = b.offset();
+        double s = 0;
+        if (a.storage() instanceof HostStorage.Floats(float[] x) && b.storage() instanceof HostStorage.Floats(float[] y)) {
+            for (int j = 0; j < n; j++) s += (double) x[ao + j] * y[bo + j];
+        } else if (a.storage() instanceof HostStorage.Doubles(double[] x) && b.storage() instanceof HostStorage.Doubles(double[] y)) {
+            for (int j = 0; j < n; j++) s += x[ao + j] * y[bo + j];
+        } else {
+            double[] x = a.toDoubleArray();
+            double[] y = b.toDoubleArray();
+            for (int j = 0; j < n; j++) s += x[j] * y[j];
         }
         return s;
     }

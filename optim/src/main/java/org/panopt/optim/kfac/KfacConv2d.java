@@ -74,9 +74,9 @@ record KfacConv2d(Conv2d layer, String name, int weightIndex, int biasIndex) imp
     }
 
     @Override
-    public Tensor toMatrix(Tensor weightPart, Tensor biasPart) {
-        Tensor w = Float64.copyOf(weightPart).reshape(outputDim(), patch());
-        return layer.bias() != null ? Tensor.concat(1, w, Float64.copyOf(biasPart).reshape(outputDim(), 1)) : w;
+    public Tensor toMatrix(Tensor weightPart, Tensor biasPart, DType dtype) {
+        Tensor w = Float64.copyOf(weightPart, dtype).reshape(outputDim(), patch());
+        return layer.bias() != null ? Tensor.concat(1, w, Float64.copyOf(biasPart, dtype).reshape(outputDim(), 1)) : w;
     }
 
     @Override

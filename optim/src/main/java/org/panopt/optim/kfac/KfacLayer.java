@@ -56,7 +56,12 @@ public sealed interface KfacLayer permits KfacLinear, KfacConv2d {
     Tensor derivativeRows(Tensor gradOutput);
 
     /** The homogeneous matrix {@code [outputDim, inputDim]} (float64) of a weight-shaped and a bias-shaped tensor (bias null without one). */
-    Tensor toMatrix(Tensor weightPart, Tensor biasPart);
+    default Tensor toMatrix(Tensor weightPart, Tensor biasPart) {
+        return toMatrix(weightPart, biasPart, DType.FLOAT64);
+    }
+
+    /** The homogeneous matrix in {@code dtype}: a fresh tensor that shares no storage with the parts. */
+    Tensor toMatrix(Tensor weightPart, Tensor biasPart, DType dtype);
 
     /** The weight-shaped part of a homogeneous matrix, in {@code dtype}. */
     Tensor weightPart(Tensor matrix, DType dtype);
@@ -66,7 +71,12 @@ public sealed interface KfacLayer permits KfacLinear, KfacConv2d {
 
     /** The layer's gradient-shaped matrix for a list of per-parameter tensors (one per optimizer parameter). */
     default Tensor matrixOf(List<Tensor> perParameter) {
-        return toMatrix(perParameter.get(weightIndex()), biasIndex() < 0 ? null : perParameter.get(biasIndex()));
+        return matrixOf(perParameter, DType.FLOAT64);
+    }
+
+    /** As {@link #matrixOf(List)}, in {@code dtype}. */
+    default Tensor matrixOf(List<Tensor> perParameter, DType dtype) {
+        return toMatrix(perParameter.get(weightIndex()), biasIndex() < 0 ? null : perParameter.get(biasIndex()), dtype);
     }
 
     /**

@@ -50,9 +50,9 @@ record KfacLinear(Linear layer, String name, int weightIndex, int biasIndex) imp
     }
 
     @Override
-    public Tensor toMatrix(Tensor weightPart, Tensor biasPart) {
-        Tensor w = Float64.copyOf(weightPart);
-        return layer.hasBias() ? Tensor.concat(1, w, Float64.copyOf(biasPart).reshape(outputDim(), 1)) : w;
+    public Tensor toMatrix(Tensor weightPart, Tensor biasPart, DType dtype) {
+        Tensor w = Float64.copyOf(weightPart, dtype);
+        return layer.hasBias() ? Tensor.concat(1, w, Float64.copyOf(biasPart, dtype).reshape(outputDim(), 1)) : w;
     }
 
     @Override

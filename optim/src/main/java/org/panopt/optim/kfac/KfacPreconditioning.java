@@ -11,6 +11,7 @@ import org.panopt.optim.ModelObjective;
 import org.panopt.optim.Objective;
 import org.panopt.optim.OptState;
 import org.panopt.optim.StepContext;
+import org.panopt.tensor.DType;
 import org.panopt.tensor.Tensor;
 
 /**
@@ -98,7 +99,7 @@ public record KfacPreconditioning(Module model, double damping, double klClip, d
         if (state.step() % inverseInterval == 0 || inverses.getFirst().outputInverse() == null) {
             inverses = BlockDiagonalInverse.build(factors, Math.sqrt(damping));
         }
-        List<Tensor> grad = AdaptiveKfac.layerMatrices(layers, gradient);
+        List<Tensor> grad = AdaptiveKfac.layerMatrices(layers, gradient, DType.FLOAT64);
         List<Tensor> u = BlockDiagonalInverse.apply(inverses, grad);
         double scale = 1;
         if (klClip > 0 && lr > 0) {

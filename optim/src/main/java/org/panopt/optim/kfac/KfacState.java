@@ -14,7 +14,7 @@ import org.panopt.tensor.Tensor;
  * @param step           k, the number of steps taken
  * @param lambda         λ, the Levenberg–Marquardt damping of the exact-Fisher quadratic model
  * @param gamma          γ, the factored-Tikhonov strength of the approximate inverse
- * @param previousUpdate δ₀ per parameter (float64), null entries before the first step
+ * @param previousUpdate δ₀ per parameter (in the parameter's dtype), null entries before the first step
  * @param factors        Kronecker factor estimates per curved layer
  * @param inverses       cached approximate inverses per curved layer
  * @param report         what the last step did

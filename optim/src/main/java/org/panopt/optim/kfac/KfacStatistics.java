@@ -86,8 +86,11 @@ final class KfacStatistics {
         }
         for (int i = 0; i < l; i++) {
             int positions = aRows[i].dim(0) / n;
-            Tensor a = aRows[i].matmul(aRows[i], true, false).div(n);
-            Tensor g = gRows[i].matmul(gRows[i], true, false).mul(gScale / ((double) n * positions));
+            // Scale the rows, not the d×d products: the rows are the smaller tensors.
+            Tensor as = aRows[i].mul(1 / Math.sqrt(n));
+            Tensor gs = gRows[i].mul(Math.sqrt(gScale / ((double) n * positions)));
+            Tensor a = as.matmul(as, true, false);
+            Tensor g = gs.matmul(gs, true, false);
             Tensor aCross = null;
             Tensor gCross = null;
             if (cross && i + 1 < l) {

@@ -29,23 +29,33 @@ public record KroneckerFactors(Tensor input, Tensor output, Tensor inputCross, T
     }
 
     /**
-     * ε·this + (1 − ε)·batch, diagonal factors symmetrized; the first estimate (this empty) is the batch itself
-     * whatever ε is (ε₁ = 0 anyway).
+     * ε·this + (1 − ε)·batch with the diagonal factors symmetrized, (X + Xᵀ)/2; the first estimate (this
+     * empty) is the batch itself whatever ε is (ε₁ = 0 anyway).
      */
     public KroneckerFactors decayedWith(KroneckerFactors batch, double epsilon) {
         if (!estimated()) {
-            return new KroneckerFactors(DenseSymmetric.symmetrize(batch.input), DenseSymmetric.symmetrize(batch.output), batch.inputCross, batch.outputCross);
+            return new KroneckerFactors(mix(null, batch.input, 0, true), mix(null, batch.output, 0, true), batch.inputCross, batch.outputCross);
         }
-        return new KroneckerFactors(
-                DenseSymmetric.symmetrize(mix(input, batch.input, epsilon)),
-                DenseSymmetric.symmetrize(mix(output, batch.output, epsilon)),
-                mix(inputCross, batch.inputCross, epsilon),
-                mix(outputCross, batch.outputCross, epsilon));
+        return new KroneckerFactors(mix(input, batch.input, epsilon, true), mix(output, batch.output, epsilon, true),
+                mix(inputCross, batch.inputCross, epsilon, false), mix(outputCross, batch.outputCross, epsilon, false));
     }
 
-    private static Tensor mix(Tensor old, Tensor fresh, double epsilon) {
+    // One pass over the arrays: these are the largest tensors K-FAC keeps (up to 1001² doubles per factor).
+    private static Tensor mix(Tensor old, Tensor fresh, double epsilon, boolean symmetrize) {
         if (fresh == null) return null;
-        if (old == null) return fresh;
-        return old.mul(epsilon).add(fresh.mul(1 - epsilon));
+        if (old == null && !symmetrize) return fresh;
+        int r = fresh.dim(0);
+        int c = fresh.dim(1);
+        double[] f = fresh.toDoubleArray();
+        double[] o = old == null ? null : old.toDoubleArray();
+        double[] out = new double[r * c];
+        for (int i = 0; i < r; i++) {
+            for (int j = 0; j < c; j++) {
+                double b = symmetrize ? 0.5 * (f[i * c + j] + f[j * c + i]) : f[i * c + j];
+                double a = o == null ? 0 : (symmetrize ? 0.5 * (o[i * c + j] + o[j * c + i]) : o[i * c + j]);
+                out[i * c + j] = o == null ? b : epsilon * a + (1 - epsilon) * b;
+            }
+        }
+        return Tensor.of(out, r, c);
     }
 }

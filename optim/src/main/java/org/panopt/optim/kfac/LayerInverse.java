@@ -24,6 +24,16 @@ public record LayerInverse(double pi, double gamma, Tensor inputInverse, Tensor 
                            Tensor inputBasis, Tensor outputBasis, Tensor inputSpectrum, Tensor outputSpectrum,
                            boolean eigenFallback) implements OptState {
 
+    /** This inverse with its tensors converted to {@code dtype} (for applying it to tensors of that dtype). */
+    LayerInverse to(org.panopt.tensor.DType dtype) {
+        return new LayerInverse(pi, gamma, cast(inputInverse, dtype), cast(outputInverse, dtype), cast(inputCoupling, dtype), cast(outputCoupling, dtype),
+                cast(inputBasis, dtype), cast(outputBasis, dtype), cast(inputSpectrum, dtype), cast(outputSpectrum, dtype), eigenFallback);
+    }
+
+    private static Tensor cast(Tensor t, org.panopt.tensor.DType dtype) {
+        return t == null ? null : t.to(dtype);
+    }
+
     static LayerInverse blockDiagonal(double pi, double gamma, Tensor inputInverse, Tensor outputInverse, boolean eigenFallback) {
         return new LayerInverse(pi, gamma, inputInverse, outputInverse, null, null, null, null, null, null, eigenFallback);
     }

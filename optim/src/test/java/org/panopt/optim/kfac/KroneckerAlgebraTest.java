@@ -118,6 +118,21 @@ class KroneckerAlgebraTest {
         assertThat(Dense.maxAbsDiff(Dense.of(ok.matrix()), Dense.inverse(Dense.add(singular, Dense.identity(4), 0.5)))).isLessThan(1e-12);
     }
 
+    @Test
+    void recursiveInverseMatchesADenseInverseOnAwkwardSizes() {
+        for (int n : new int[] {1, 7, 96, 97, 250}) {
+            double[][] a = Dense.randomSpd(n, n + 5, 0.05, rng);
+            Tensor inv = DenseSymmetric.spdInverse(Dense.tensor(a), DenseSymmetric.maxDiagonal(Dense.tensor(a)));
+            double[][] prod = Dense.mul(a, Dense.of(inv));
+            assertThat(Dense.maxAbsDiff(prod, Dense.identity(n))).as("n = %d", n).isLessThan(1e-9);
+        }
+        // A large rank-deficient matrix is caught in a Schur complement and inverted by the eigen route.
+        double[][] x = Dense.of(Tensor.randn(rng, DType.FLOAT64, 150, 200));
+        DenseSymmetric.Inverse inv = DenseSymmetric.dampedInverse(Dense.tensor(Dense.mul(Dense.transpose(x), x)), 0);
+        assertThat(inv.eigenFallback()).isTrue();
+        assertThat(DenseSymmetric.allFinite(inv.matrix())).isTrue();
+    }
+
     static double[][] scale(double[][] m, double s) {
         double[][] out = new double[m.length][m[0].length];
         for (int i = 0; i < m.length; i++) for (int j = 0; j < m[0].length; j++) out[i][j] = m[i][j] * s;
