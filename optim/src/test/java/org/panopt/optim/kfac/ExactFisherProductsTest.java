@@ -101,6 +101,37 @@ class ExactFisherProductsTest {
     }
 
     @Test
+    void forwardModeEqualsDoubleVjp() {
+        // Both routes to J·v: on an MLP (every activation kind), a CNN, and layers without bias.
+        SplittableRandom r = new SplittableRandom(7);
+        List<org.panopt.nn.Module> nets = new ArrayList<>();
+        for (Activation.Kind kind : Activation.Kind.values()) nets.add(new Mlp(List.of(4, 5, 3), kind, true, DType.FLOAT64, r));
+        nets.add(new Mlp(List.of(4, 5, 3), Activation.Kind.TANH, false, DType.FLOAT64, r));
+        List<Tensor> inputs = new ArrayList<>();
+        for (int i = 0; i < nets.size(); i++) inputs.add(Tensor.randn(r, DType.FLOAT64, 6, 4));
+        nets.add(new org.panopt.nn.Sequential(new org.panopt.nn.Conv2d(2, 3, 3, 2, 1, 1, true, DType.FLOAT64, r), Activation.relu(),
+                new org.panopt.nn.Conv2d(3, 2, 3, 1, 1, 1, false, DType.FLOAT64, r), Activation.sigmoid(), new org.panopt.nn.Flatten(),
+                new org.panopt.nn.Linear(2 * 3 * 3, 3, true, DType.FLOAT64, r)));
+        inputs.add(Tensor.randn(r, DType.FLOAT64, 4, 2, 5, 5));
+        for (int i = 0; i < nets.size(); i++) {
+            org.panopt.nn.Module n = nets.get(i);
+            Tensor in = inputs.get(i);
+            ModuleObjective obj = new ModuleObjective(n, new SigmoidCrossEntropy(Reduction.BATCH_MEAN), in, Tensor.zeros(DType.FLOAT64, in.dim(0), 3));
+            int[] all = BatchRows.sample(in.dim(0), in.dim(0), r);
+            ExactFisherProducts forward = ExactFisherProducts.on(obj, all, true);
+            ExactFisherProducts reverse = ExactFisherProducts.on(obj, all, false);
+            List<Tensor> tangent = new ArrayList<>();
+            for (Tensor p : n.parameters()) tangent.add(Tensor.randn(r, DType.FLOAT64, p.dims()));
+            Tensor a = forward.jvp(tangent);
+            Tensor b = reverse.jvp(tangent);
+            double diff = Autograd.noGrad(() -> a.sub(b).abs().max().item());
+            assertThat(diff).as("network %d", i).isLessThan(1e-12 * (1 + Autograd.noGrad(() -> b.abs().max().item())));
+        }
+        assertThat(ForwardModeJvp.record(new org.panopt.nn.Sequential(new org.panopt.nn.Linear(2, 2, true, DType.FLOAT64, r),
+                new org.panopt.nn.Dropout(0.5, r)), Tensor.zeros(DType.FLOAT64, 1, 2))).as("unsupported layers fall back").isNull();
+    }
+
+    @Test
     void productsFollowTheLossReduction() {
         // The Fisher is that of the objective as reduced: a mean over all N·K elements is 1/K of the
         // per-case-sum mean; a plain sum is N times it.
