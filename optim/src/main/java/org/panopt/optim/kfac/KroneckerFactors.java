@@ -40,7 +40,8 @@ public record KroneckerFactors(Tensor input, Tensor output, Tensor inputCross, T
                 mix(inputCross, batch.inputCross, epsilon, false), mix(outputCross, batch.outputCross, epsilon, false));
     }
 
-    // One pass over the arrays: these are the largest tensors K-FAC keeps (up to 1001² doubles per factor).
+    // One pass over the arrays, in tiles so that the transposed reads of the symmetrization stay in cache: these
+    // are the largest tensors K-FAC keeps (up to 1001² doubles per factor).
     private static Tensor mix(Tensor old, Tensor fresh, double epsilon, boolean symmetrize) {
         if (fresh == null) return null;
         if (old == null && !symmetrize) return fresh;
@@ -48,12 +49,24 @@ public record KroneckerFactors(Tensor input, Tensor output, Tensor inputCross, T
         int c = fresh.dim(1);
         double[] f = fresh.toDoubleArray();
         double[] o = old == null ? null : old.toDoubleArray();
+        double keep = o == null ? 0 : epsilon;
+        double take = 1 - keep;
         double[] out = new double[r * c];
-        for (int i = 0; i < r; i++) {
-            for (int j = 0; j < c; j++) {
-                double b = symmetrize ? 0.5 * (f[i * c + j] + f[j * c + i]) : f[i * c + j];
-                double a = o == null ? 0 : (symmetrize ? 0.5 * (o[i * c + j] + o[j * c + i]) : o[i * c + j]);
-                out[i * c + j] = o == null ? b : epsilon * a + (1 - epsilon) * b;
+        if (!symmetrize) {
+            for (int i = 0; i < out.length; i++) out[i] = keep * o[i] + take * f[i];
+            return Tensor.of(out, r, c);
+        }
+        final int tile = 64;
+        for (int i0 = 0; i0 < r; i0 += tile) {
+            for (int j0 = i0; j0 < c; j0 += tile) {
+                for (int i = i0; i < Math.min(i0 + tile, r); i++) {
+                    for (int j = Math.max(j0, i); j < Math.min(j0 + tile, c); j++) {
+                        double b = 0.5 * (f[i * c + j] + f[j * c + i]);
+                        double v = o == null ? b : keep * 0.5 * (o[i * c + j] + o[j * c + i]) + take * b;
+                        out[i * c + j] = v;
+                        out[j * c + i] = v;
+                    }
+                }
             }
         }
         return Tensor.of(out, r, c);

@@ -29,6 +29,21 @@ class KfacSchedulesTest {
     }
 
     @Test
+    void factorsAverageSymmetrically() {
+        // X ← εX + (1 − ε)·sym(B) with sym(B) = (B + Bᵀ)/2, on a size that crosses the 64-wide tiles.
+        java.util.SplittableRandom rng = new java.util.SplittableRandom(2);
+        int n = 70;
+        org.panopt.tensor.Tensor b1 = org.panopt.tensor.Tensor.randn(rng, org.panopt.tensor.DType.FLOAT64, n, n);
+        org.panopt.tensor.Tensor b2 = org.panopt.tensor.Tensor.randn(rng, org.panopt.tensor.DType.FLOAT64, 3, 3);
+        KroneckerFactors first = KroneckerFactors.EMPTY.decayedWith(new KroneckerFactors(b1, b2, null, null), 0);
+        KroneckerFactors second = first.decayedWith(new KroneckerFactors(b1.mul(3), b2.mul(3), null, null), 0.5);
+        double[][] sym = Dense.of(b1.add(b1.transpose()).mul(0.5));
+        assertThat(Dense.maxAbsDiff(Dense.of(first.input()), sym)).isLessThan(1e-15);
+        assertThat(Dense.maxAbsDiff(Dense.of(second.input()), KroneckerAlgebraTest.scale(sym, 2))).isLessThan(1e-14);
+        assertThat(Dense.maxAbsDiff(Dense.of(second.input()), Dense.transpose(Dense.of(second.input())))).isZero();
+    }
+
+    @Test
     void multipliersAreThePapersValues() {
         assertThat(KfacSchedules.lambdaMultiplier(5)).isCloseTo(0.7738, within(5e-5));
         assertThat(KfacSchedules.gammaMultiplier(20)).isCloseTo(0.5987, within(5e-5));
