@@ -31,7 +31,7 @@ final class DenseSymmetric {
     /** The trace of a square tensor. */
     static double trace(Tensor x) {
         int n = x.dim(0);
-        double[] d = x.toDoubleArray();
+        double[] d = Float64.heapDoubles(x);
         double t = 0;
         for (int i = 0; i < n; i++) t += d[i * n + i];
         return t;
@@ -189,14 +189,14 @@ final class DenseSymmetric {
 
     static double maxDiagonal(Tensor m) {
         int n = m.dim(0);
-        double[] d = m.toDoubleArray();
+        double[] d = Float64.heapDoubles(m);
         double top = 0;
         for (int i = 0; i < n; i++) top = Math.max(top, d[i * n + i]);
         return top;
     }
 
     static boolean allFinite(Tensor t) {
-        for (double v : t.toDoubleArray()) if (!Double.isFinite(v)) return false;
+        for (double v : t.dtype() == org.panopt.tensor.DType.FLOAT64 ? Float64.heapDoubles(t) : t.toDoubleArray()) if (!Double.isFinite(v)) return false;
         return true;
     }
 

@@ -4,6 +4,7 @@ import java.util.ArrayList;
 import java.util.List;
 import org.panopt.backend.HostStorage;
 import org.panopt.tensor.DType;
+import org.panopt.tensor.Shape;
 import org.panopt.tensor.Tensor;
 
 /**
@@ -22,6 +23,22 @@ final class Float64 {
     static Tensor copyOf(Tensor t, DType dtype) {
         Tensor d = t.detach();
         return d.dtype() == dtype ? d.copy() : d.to(dtype);
+    }
+
+    /**
+     * The elements of a float64 tensor as a row-major array: its heap array itself when the tensor is a whole
+     * contiguous heap tensor (read only!), else a copy.
+     */
+    static double[] heapDoubles(Tensor t) {
+        if (t.offset() == 0 && t.storage() instanceof HostStorage.Doubles(double[] d) && d.length == t.size()) return d;
+        return t.toDoubleArray();
+    }
+
+    /** A float64 tensor on the heap array {@code data} (taken over, not copied). */
+    static Tensor wrap(double[] data, int... dims) {
+        Shape s = Shape.of(dims);
+        if (s.size() != data.length) throw new IllegalArgumentException("wrap: " + data.length + " values for shape " + s);
+        return new Tensor(new HostStorage.Doubles(data), 0, s);
     }
 
     /** Σ_i ⟨a_i, b_i⟩ accumulated in double (whatever the tensors' dtypes). */

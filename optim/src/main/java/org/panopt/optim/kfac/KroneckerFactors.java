@@ -47,14 +47,14 @@ public record KroneckerFactors(Tensor input, Tensor output, Tensor inputCross, T
         if (old == null && !symmetrize) return fresh;
         int r = fresh.dim(0);
         int c = fresh.dim(1);
-        double[] f = fresh.toDoubleArray();
-        double[] o = old == null ? null : old.toDoubleArray();
+        double[] f = Float64.heapDoubles(fresh);
+        double[] o = old == null ? null : Float64.heapDoubles(old);
         double keep = o == null ? 0 : epsilon;
         double take = 1 - keep;
         double[] out = new double[r * c];
         if (!symmetrize) {
             for (int i = 0; i < out.length; i++) out[i] = keep * o[i] + take * f[i];
-            return Tensor.of(out, r, c);
+            return Float64.wrap(out, r, c);
         }
         final int tile = 64;
         for (int i0 = 0; i0 < r; i0 += tile) {
@@ -69,6 +69,6 @@ public record KroneckerFactors(Tensor input, Tensor output, Tensor inputCross, T
                 }
             }
         }
-        return Tensor.of(out, r, c);
+        return Float64.wrap(out, r, c);
     }
 }
