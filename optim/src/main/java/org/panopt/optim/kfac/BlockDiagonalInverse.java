@@ -1,0 +1,61 @@
+package org.panopt.optim.kfac;
+
+import java.util.ArrayList;
+import java.util.List;
+import org.panopt.tensor.Tensor;
+
+/**
+ * The block-diagonal K-FAC inverse F̆_γ⁻¹ = diag((Ā_i + π_iγI)⁻¹ ⊗ (G_i + (γ/π_i)I)⁻¹) (Martens &amp; Grosse
+ * 2015, §3.2 with the factored damping of arXiv §6.3; {@code spec/kfac.md} §2.2, §4.2). Applied per layer
+ * to the layer matrix V_i {@code [d_out, d_in+1]} as
+ * <pre>
+ *   U_i = (G_i + (γ/π_i) I)⁻¹ V_i (Ā_i + π_i γ I)⁻¹,
+ * </pre>
+ * since (A⊗G)⁻¹vec(V) = vec(G⁻¹VA⁻¹) for symmetric factors.
+ */
+public final class BlockDiagonalInverse {
+    private BlockDiagonalInverse() {}
+
+    /** The damped factor inverses of every layer for damping strength γ. */
+    public static List<LayerInverse> build(List<KroneckerFactors> factors, double gamma) {
+        checkGamma(gamma);
+        List<LayerInverse> out = new ArrayList<>(factors.size());
+        for (KroneckerFactors f : factors) out.add(layer(f, gamma));
+        return out;
+    }
+
+    static LayerInverse layer(KroneckerFactors f, double gamma) {
+        if (!f.estimated()) throw new IllegalStateException("K-FAC: a layer's factors are inverted before any statistics were collected");
+        double pi = pi(f);
+        DenseSymmetric.Inverse a = DenseSymmetric.dampedInverse(f.input(), pi * gamma);
+        DenseSymmetric.Inverse g = DenseSymmetric.dampedInverse(f.output(), gamma / pi);
+        return LayerInverse.blockDiagonal(pi, gamma, a.matrix(), g.matrix(), a.eigenFallback() || g.eigenFallback());
+    }
+
+    /** π of one layer from the traces of its factors. */
+    static double pi(KroneckerFactors f) {
+        return FactoredDamping.pi(DenseSymmetric.trace(f.input()), f.input().dim(0), DenseSymmetric.trace(f.output()), f.output().dim(0));
+    }
+
+    /** U_i = G_d⁻¹ V_i Ā_d⁻¹ for every layer. */
+    public static List<Tensor> apply(List<LayerInverse> inverses, List<Tensor> v) {
+        checkSizes(inverses, v);
+        List<Tensor> out = new ArrayList<>(v.size());
+        for (int i = 0; i < v.size(); i++) out.add(applyLayer(inverses.get(i), v.get(i)));
+        return out;
+    }
+
+    static Tensor applyLayer(LayerInverse inv, Tensor v) {
+        return inv.outputInverse().matmul(v).matmul(inv.inputInverse());
+    }
+
+    static void checkGamma(double gamma) {
+        if (!(gamma > 0) || !Double.isFinite(gamma)) throw new IllegalArgumentException("K-FAC: damping strength γ = " + gamma + " must be positive and finite");
+    }
+
+    static void checkSizes(List<LayerInverse> inverses, List<Tensor> v) {
+        if (inverses.size() != v.size()) {
+            throw new IllegalArgumentException("K-FAC: " + v.size() + " layer matrices for " + inverses.size() + " layer inverses");
+        }
+    }
+}

@@ -1,0 +1,89 @@
+package org.panopt.optim.kfac;
+
+import java.util.ArrayList;
+import java.util.List;
+import org.panopt.backend.HostStorage;
+import org.panopt.tensor.DType;
+import org.panopt.tensor.Shape;
+import org.panopt.tensor.Tensor;
+
+/**
+ * Small helpers over lists of float64 tensors — K-FAC's directions (one homogeneous layer matrix per layer,
+ * or one tensor per parameter) — and float64 copies that never alias a parameter's storage.
+ */
+final class Float64 {
+    private Float64() {}
+
+    /** A detached float64 copy of {@code t} that shares no storage with it. */
+    static Tensor copyOf(Tensor t) {
+        return copyOf(t, DType.FLOAT64);
+    }
+
+    /** A detached copy of {@code t} in {@code dtype} that shares no storage with it. */
+    static Tensor copyOf(Tensor t, DType dtype) {
+        Tensor d = t.detach();
+        return d.dtype() == dtype ? d.copy() : d.to(dtype);
+    }
+
+    /**
+     * The elements of a float64 tensor as a row-major array: its heap array itself when the tensor is a whole
+     * contiguous heap tensor (read only!), else a copy.
+     */
+    static double[] heapDoubles(Tensor t) {
+        if (t.offset() == 0 && t.storage() instanceof HostStorage.Doubles(double[] d) && d.length == t.size()) return d;
+        return t.toDoubleArray();
+    }
+
+    /** A float64 tensor on the heap array {@code data} (taken over, not copied). */
+    static Tensor wrap(double[] data, int... dims) {
+        Shape s = Shape.of(dims);
+        if (s.size() != data.length) throw new IllegalArgumentException("wrap: " + data.length + " values for shape " + s);
+        return new Tensor(new HostStorage.Doubles(data), 0, s);
+    }
+
+    /** Σ_i ⟨a_i, b_i⟩ accumulated in double (whatever the tensors' dtypes). */
+    static double dot(List<Tensor> a, List<Tensor> b) {
+        double s = 0;
+        for (int i = 0; i < a.size(); i++) s += dot(a.get(i), b.get(i));
+        return s;
+    }
+
+    /** ⟨a, b⟩ accumulated in double, reading heap storage in place when both have the same dtype. */
+    static double dot(Tensor a, Tensor b) {
+        if (a.size() != b.size()) throw new IllegalArgumentException("dot: shapes " + a.shape() + " and " + b.shape() + " differ in size");
+        int n = a.size();
+        int ao = a.offset();
+        int bo = b.offset();
+        double s = 0;
+        if (a.storage() instanceof HostStorage.Floats(float[] x) && b.storage() instanceof HostStorage.Floats(float[] y)) {
+            for (int j = 0; j < n; j++) s += (double) x[ao + j] * y[bo + j];
+        } else if (a.storage() instanceof HostStorage.Doubles(double[] x) && b.storage() instanceof HostStorage.Doubles(double[] y)) {
+            for (int j = 0; j < n; j++) s += x[ao + j] * y[bo + j];
+        } else {
+            double[] x = a.toDoubleArray();
+            double[] y = b.toDoubleArray();
+            for (int j = 0; j < n; j++) s += x[j] * y[j];
+        }
+        return s;
+    }
+
+    /** α·a + β·b elementwise. */
+    static List<Tensor> combine(double alpha, List<Tensor> a, double beta, List<Tensor> b) {
+        List<Tensor> out = new ArrayList<>(a.size());
+        for (int i = 0; i < a.size(); i++) out.add(a.get(i).mul(alpha).add(b.get(i).mul(beta)));
+        return out;
+    }
+
+    /** α·a elementwise. */
+    static List<Tensor> scale(double alpha, List<Tensor> a) {
+        List<Tensor> out = new ArrayList<>(a.size());
+        for (Tensor t : a) out.add(t.mul(alpha));
+        return out;
+    }
+
+    /** Whether every element of every tensor is finite. */
+    static boolean allFinite(List<Tensor> ts) {
+        for (Tensor t : ts) if (!DenseSymmetric.allFinite(t)) return false;
+        return true;
+    }
+}
