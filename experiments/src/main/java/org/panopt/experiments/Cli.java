@@ -1,5 +1,6 @@
 package org.panopt.experiments;
 
+import org.panopt.experiments.kfac.KfacAutoencoder;
 import org.panopt.experiments.lecture.OptimizerGrid;
 import org.panopt.experiments.lecture.Regularization;
 import org.panopt.experiments.lecture.VanishingGradients;
@@ -10,7 +11,7 @@ import picocli.CommandLine.Command;
 @Command(name = "panopt", mixinStandardHelpOptions = true, version = "panopt 0.1.0-SNAPSHOT",
         description = "Back-propagation seen through curvature: experiment drivers that reproduce the seed papers.%n"
                 + "Every run writes results/<experiment>/<timestamp>/ (config.json, metrics.csv, PNG figures, report.md).",
-        subcommands = {Demo.class, VanishingGradients.class, Regularization.class, OptimizerGrid.class, CommandLine.HelpCommand.class})
+        subcommands = {Demo.class, VanishingGradients.class, Regularization.class, OptimizerGrid.class, KfacAutoencoder.class, CommandLine.HelpCommand.class})
 public final class Cli implements Runnable {
     @CommandLine.Spec
     CommandLine.Model.CommandSpec spec;

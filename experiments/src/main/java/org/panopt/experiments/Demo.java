@@ -21,7 +21,8 @@ public final class Demo implements Callable<Integer> {
     static final List<List<String>> TOUR = List.of(
             List.of("vanishing-gradients", "--depth", "10", "--width", "128", "--batch", "128"),
             List.of("regularization", "--train-size", "300", "--test-size", "500", "--epochs", "80"),
-            List.of("optimizer-grid", "--epochs", "3", "--hidden", "100"));
+            List.of("optimizer-grid", "--epochs", "3", "--hidden", "100"),
+            List.of("kfac-autoencoder", "--iterations", "60", "--train-size", "1000", "--hidden", "100,30,100"));
 
     @Option(names = "--out", description = "Root directory of the results; default ${DEFAULT-VALUE}.")
     Path out = Path.of("results");
