@@ -146,7 +146,7 @@ public final class KfacAutoencoder extends ExperimentCommand {
         methods.add(new Method("SGD + Nesterov (Sutskever)", false, false, true));
         methods.add(new Method("K-FAC block-diagonal", true, false, true));
         methods.add(new Method("K-FAC block-tridiagonal", true, true, true));
-        if (!skipNoMomentum) methods.add(new Method("K-FAC block-diagonal, no momentum", true, false, false));
+        if (!skipNoMomentum) methods.add(new Method("K-FAC block-diagonal (no momentum)", true, false, false));
 
         MetricsLog metrics = run.metrics("method", "iteration", "seconds", "batch", "batch_loss", "train_error", "averaged_error");
         Map<String, Curve> curves = new LinkedHashMap<>();
@@ -268,7 +268,7 @@ public final class KfacAutoencoder extends ExperimentCommand {
         run.report().claim(new Claim("The block-tridiagonal inverse makes somewhat more progress per iteration than the block-diagonal one.",
                 "After " + iterations + " iterations: block-tridiagonal " + MetricsLog.fmt(tri.last()) + ", block-diagonal " + MetricsLog.fmt(diag.last()) + ".",
                 Claim.Verdict.of(triBetter)));
-        Curve noMom = curves.get("K-FAC block-diagonal, no momentum");
+        Curve noMom = curves.get("K-FAC block-diagonal (no momentum)");
         if (noMom != null) {
             run.result("kfac_blockdiag_no_momentum_final_error", noMom.last());
             run.report().claim(new Claim("Momentum (the δ₀ direction in K-FAC's quadratic model) speeds K-FAC up.",

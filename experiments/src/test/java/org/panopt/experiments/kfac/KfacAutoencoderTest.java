@@ -18,7 +18,7 @@ class KfacAutoencoderTest {
     @Test
     void tinyAutoencoderKfacLowersTheErrorFasterPerIterationThanSgd(@TempDir Path out) throws Exception {
         DataAvailable.assumeMnistDigits();
-        Run run = RunOutputs.execute(out, "kfac-autoencoder", "--iterations", "20", "--train-size", "300", "--batch", "100",
+        Run run = RunOutputs.execute(out, "kfac-autoencoder", "--iterations", "15", "--train-size", "300", "--batch", "100",
                 "--hidden", "32,8,32", "--eval-every", "5", "--skip-no-momentum");
         JsonNode config = RunOutputs.checkCommonFiles(run);
         assertThat(config.get("options").get("data").asText()).isEqualTo("mnist-digits");
@@ -26,14 +26,14 @@ class KfacAutoencoderTest {
         assertThat(run.dir().resolve("error-vs-seconds.png")).exists();
 
         List<String[]> rows = RunOutputs.csv(run.dir().resolve("metrics.csv"));
-        assertThat(rows).hasSize(1 + 3 * 5); // 3 methods × (start + iterations 5, 10, 15, 20)
+        assertThat(rows).hasSize(1 + 3 * 4); // 3 methods × (start + iterations 5, 10, 15)
         double start = error(rows, SGD, 0);
         assertThat(error(rows, "K-FAC block-diagonal", 0)).isEqualTo(start); // the same initial weights
-        double sgd = error(rows, SGD, 20), diag = error(rows, "K-FAC block-diagonal", 20), tri = error(rows, "K-FAC block-tridiagonal", 20);
+        double sgd = error(rows, SGD, 15), diag = error(rows, "K-FAC block-diagonal", 15), tri = error(rows, "K-FAC block-tridiagonal", 15);
         assertThat(sgd).isLessThan(start);
         assertThat(diag).isLessThan(sgd);
         assertThat(tri).isLessThan(sgd);
-        // K-FAC's growing batch reaches the whole 300-image set at iteration 10 (half the run).
+        // K-FAC's growing batch reaches the whole 300-image set at iteration 7 (half the run).
         for (String[] r : rows) if (r[0].startsWith("K-FAC") && Integer.parseInt(r[1]) >= 10) assertThat(r[3]).isEqualTo("300");
 
         assertThat(run.report().claims()).hasSize(3);
