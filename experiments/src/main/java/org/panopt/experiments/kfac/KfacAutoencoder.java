@@ -282,7 +282,7 @@ public final class KfacAutoencoder extends ExperimentCommand {
     }
 
     private static String reach(double it) {
-        return Double.isNaN(it) ? "never (within " + "the run)" : Long.toString((long) it);
+        return Double.isNaN(it) ? "never (within the run)" : Long.toString((long) it);
     }
 
     private static String secs(double s) {
