@@ -254,15 +254,24 @@ public final class KfacAutoencoder extends ExperimentCommand {
         run.result("kfac_blocktri_final_error", tri.last());
         run.result("kfac_blockdiag_iterations_to_sgd_final", diagReach[0]);
         run.result("kfac_blocktri_iterations_to_sgd_final", triReach[0]);
-        boolean fewer = diagReach[0] <= iterations / 2.0 && triReach[0] <= iterations / 2.0; // NaN compares false
-        run.report().claim(new Claim("K-FAC reaches a given training error in far fewer iterations than SGD with Nesterov momentum (figures 5–6).",
-                "SGD's error after " + iterations + " iterations, " + MetricsLog.fmt(sgdFinal) + ", is reached by K-FAC block-diagonal at iteration "
-                        + reach(diagReach[0]) + " and block-tridiagonal at " + reach(triReach[0]) + " (agreement: both within half of SGD's iterations).",
+        // Per iteration: the same number of iterations takes K-FAC far lower (SGD often sits on the mean-image
+        // plateau early, so "first reaching SGD's final error" alone would flatter neither method).
+        boolean fewer = diag.last() < 0.5 * sgdFinal && tri.last() < 0.5 * sgdFinal;
+        run.report().claim(new Claim("K-FAC makes far more progress per iteration than SGD with Nesterov momentum (figures 5–6, left).",
+                "After " + iterations + " iterations: SGD " + MetricsLog.fmt(sgdFinal) + ", K-FAC block-diagonal " + MetricsLog.fmt(diag.last())
+                        + ", block-tridiagonal " + MetricsLog.fmt(tri.last()) + "; K-FAC passes SGD's final error at iteration " + reach(diagReach[0])
+                        + " (block-diagonal) and " + reach(triReach[0]) + " (block-tridiagonal), SGD first reached it at " + reach(sgd.firstReaching(sgdFinal)[0])
+                        + " (agreement: both K-FAC errors below half of SGD's).",
                 Claim.Verdict.of(fewer)));
-        boolean faster = diagReach[1] <= sgd.seconds().getLast() && triReach[1] <= sgd.seconds().getLast();
+        double budget = sgd.seconds().getLast();
+        double diagAtBudget = atTime(diag, budget), triAtBudget = atTime(tri, budget);
+        run.result("kfac_blockdiag_error_at_sgd_seconds", diagAtBudget);
+        run.result("kfac_blocktri_error_at_sgd_seconds", triAtBudget);
+        boolean faster = diagAtBudget < sgdFinal && triAtBudget < sgdFinal;
         run.report().claim(new Claim("K-FAC is faster than the SGD baseline in wall-clock time as well (figures 5–6, right).",
-                "K-FAC block-diagonal reaches SGD's final error after " + secs(diagReach[1]) + ", block-tridiagonal after " + secs(triReach[1])
-                        + "; SGD took " + secs(sgd.seconds().getLast()) + " for its " + iterations + " iterations (CPU, 2 cores, no GPU).",
+                "Within SGD's " + secs(budget) + " of optimizer time K-FAC block-diagonal reached " + MetricsLog.fmt(diagAtBudget) + ", block-tridiagonal "
+                        + MetricsLog.fmt(triAtBudget) + ", SGD " + MetricsLog.fmt(sgdFinal) + "; K-FAC passed SGD's final error after " + secs(diagReach[1])
+                        + " and " + secs(triReach[1]) + " (CPU, 2 shared cores, no GPU; factor inverses of the 784-wide outer layers dominate K-FAC's time).",
                 Claim.Verdict.of(faster)));
         boolean triBetter = tri.last() <= diag.last();
         run.report().claim(new Claim("The block-tridiagonal inverse makes somewhat more progress per iteration than the block-diagonal one.",
@@ -279,6 +288,13 @@ public final class KfacAutoencoder extends ExperimentCommand {
                 + " network, a subset of the images, " + iterations + " iterations, one SGD learning rate and μ_max instead of the paper's grid "
                 + "(pick them with --sgd-lr and --sgd-momentum), PyTorch-default instead of sparse initialization, and tanh instead of logistic hidden units "
                 + "(as in the authors' re-runs). The paper's CURVES and FACES problems are not run.");
+    }
+
+    /** The lowest error logged at or before {@code seconds} of optimizer time. */
+    private static double atTime(Curve c, double seconds) {
+        double best = Double.POSITIVE_INFINITY;
+        for (int i = 0; i < c.error().size(); i++) if (c.seconds().get(i) <= seconds) best = Math.min(best, c.error().get(i));
+        return best;
     }
 
     private static String reach(double it) {
