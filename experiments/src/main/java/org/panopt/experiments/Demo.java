@@ -22,7 +22,7 @@ public final class Demo implements Callable<Integer> {
             List.of("vanishing-gradients", "--depth", "10", "--width", "128", "--batch", "128"),
             List.of("regularization", "--train-size", "300", "--test-size", "500", "--epochs", "80"),
             List.of("optimizer-grid", "--epochs", "3", "--hidden", "100"),
-            List.of("kfac-autoencoder", "--iterations", "30", "--train-size", "500", "--hidden", "64,16,64", "--skip-no-momentum"));
+            List.of("kfac-autoencoder", "--iterations", "25", "--train-size", "400", "--hidden", "64,16,64", "--skip-no-momentum"));
 
     @Option(names = "--out", description = "Root directory of the results; default ${DEFAULT-VALUE}.")
     Path out = Path.of("results");
