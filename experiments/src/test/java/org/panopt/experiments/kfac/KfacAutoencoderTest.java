@@ -1,0 +1,48 @@
+package org.panopt.experiments.kfac;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.List;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+import org.panopt.experiments.DataAvailable;
+import org.panopt.experiments.RunOutputs;
+import org.panopt.experiments.run.Run;
+
+class KfacAutoencoderTest {
+    static final String SGD = "SGD + Nesterov (Sutskever)";
+
+    @Test
+    void tinyAutoencoderKfacLowersTheErrorFasterPerIterationThanSgd(@TempDir Path out) throws Exception {
+        DataAvailable.assumeMnistDigits();
+        Run run = RunOutputs.execute(out, "kfac-autoencoder", "--iterations", "15", "--train-size", "300", "--batch", "100",
+                "--hidden", "32,8,32", "--eval-every", "5", "--skip-no-momentum");
+        JsonNode config = RunOutputs.checkCommonFiles(run);
+        assertThat(config.get("options").get("data").asText()).isEqualTo("mnist-digits");
+        assertThat(run.dir().resolve("error-vs-iterations.png")).exists();
+        assertThat(run.dir().resolve("error-vs-seconds.png")).exists();
+
+        List<String[]> rows = RunOutputs.csv(run.dir().resolve("metrics.csv"));
+        assertThat(rows).hasSize(1 + 3 * 4); // 3 methods × (start + iterations 5, 10, 15)
+        double start = error(rows, SGD, 0);
+        assertThat(error(rows, "K-FAC block-diagonal", 0)).isEqualTo(start); // the same initial weights
+        double sgd = error(rows, SGD, 15), diag = error(rows, "K-FAC block-diagonal", 15), tri = error(rows, "K-FAC block-tridiagonal", 15);
+        assertThat(sgd).isLessThan(start);
+        assertThat(diag).isLessThan(sgd);
+        assertThat(tri).isLessThan(sgd);
+        // K-FAC's growing batch reaches the whole 300-image set at iteration 7 (half the run).
+        for (String[] r : rows) if (r[0].startsWith("K-FAC") && Integer.parseInt(r[1]) >= 10) assertThat(r[3]).isEqualTo("300");
+
+        assertThat(run.report().claims()).hasSize(3);
+        String report = Files.readString(run.dir().resolve("report.md"));
+        assertThat(report).contains("Substitution").contains("Not run here");
+    }
+
+    private static double error(List<String[]> rows, String method, int iteration) {
+        for (String[] r : rows) if (r[0].equals(method) && Integer.parseInt(r[1]) == iteration) return Double.parseDouble(r[5]);
+        throw new AssertionError("no row for " + method + " at iteration " + iteration);
+    }
+}
