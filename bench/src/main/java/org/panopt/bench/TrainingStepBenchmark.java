@@ -25,11 +25,12 @@ import org.openjdk.jmh.annotations.Warmup;
  *   ./panopt bench TrainingStepBenchmark -f 1 -wi 3 -i 5 -prof org.panopt.bench.KernelTimeProfiler
  * </pre>
  */
+// Warm-up of 3 × 5 s: the first step runs interpreted for seconds, and C2 needs many calls of every kernel.
 @State(Scope.Benchmark)
 @BenchmarkMode(Mode.AverageTime)
 @OutputTimeUnit(TimeUnit.MILLISECONDS)
-@Warmup(iterations = 3, time = 2)
-@Measurement(iterations = 5, time = 2)
+@Warmup(iterations = 3, time = 5)
+@Measurement(iterations = 5, time = 5)
 @Fork(value = 1, jvmArgsAppend = {"--add-modules", "jdk.incubator.vector", "--enable-native-access=ALL-UNNAMED", "-Xmx4g"})
 public class TrainingStepBenchmark {
     @Param({TrainingStep.AUTOENCODER, TrainingStep.LENET5})
