@@ -139,6 +139,29 @@ class KfacOptimizerTest {
         assertThatThrownBy(() -> tri.step(new ModuleObjective(cnn, ce, images, labels))).hasMessageContaining("block-diagonal");
     }
 
+    /** A {@link ModelObjective} whose loss probes are NaN (an overflowing proposal). */
+    record NanProbes(ModuleObjective inner) implements org.panopt.optim.ModelObjective {
+        public List<Tensor> parameters() { return inner.parameters(); }
+        public org.panopt.optim.Evaluation evaluate() { return inner.evaluate(); }
+        public double probe(List<Tensor> t, List<Tensor> v, DType p) { return Double.NaN; }
+        public Module model() { return inner.model(); }
+        public org.panopt.nn.loss.Loss loss() { return inner.loss(); }
+        public Tensor inputs() { return inner.inputs(); }
+        public Tensor targets() { return inner.targets(); }
+        public Tensor forward() { return inner.forward(); }
+        public <T> T withFrozenState(java.util.function.Supplier<T> body) { return inner.withFrozenState(body); }
+    }
+
+    @Test
+    void nanRhoRaisesLambda() {
+        Mlp net = net(7);
+        Optimizer opt = Optimizer.of(Kfac.builder(net).lambda(2).lambdaInterval(2).build(), net);
+        for (int k = 0; k < 2; k++) opt.step(new NanProbes(new ModuleObjective(net, loss, x, y)));
+        KfacReport r = Kfac.report(opt);
+        assertThat(r.rho()).isNaN();
+        assertThat(r.nextLambda()).isEqualTo(2 / KfacSchedules.lambdaMultiplier(2));
+    }
+
     @Test
     void clearErrors() {
         Mlp net = net(5);
