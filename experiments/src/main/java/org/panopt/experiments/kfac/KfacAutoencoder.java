@@ -1,6 +1,7 @@
 package org.panopt.experiments.kfac;
 
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -8,6 +9,7 @@ import java.util.SplittableRandom;
 import org.panopt.autograd.Autograd;
 import org.panopt.data.Dataset;
 import org.panopt.experiments.ExperimentCommand;
+import org.panopt.experiments.Stats;
 import org.panopt.experiments.run.Claim;
 import org.panopt.experiments.run.LinePlot;
 import org.panopt.experiments.run.MetricsLog;
@@ -86,10 +88,36 @@ public final class KfacAutoencoder extends ExperimentCommand {
     /** One optimizer of the comparison. */
     private record Method(String label, boolean kfac, boolean tridiagonal, boolean momentum) {}
 
-    /** A method's curve: iterations, seconds, error (and the averaged iterate's error, NaN when not kept). */
-    private record Curve(List<Double> iteration, List<Double> seconds, List<Double> error, List<Double> averaged) {
+    /**
+     * A method's curve: iterations, seconds, error and the averaged iterate's error (NaN when not kept); over
+     * several seeds, the mean of each (every seed logs the same iterations) with the error's standard deviation.
+     */
+    private record Curve(List<Double> iteration, List<Double> seconds, List<Double> error, List<Double> averaged, List<Double> errorSpread) {
         Curve() {
-            this(new ArrayList<>(), new ArrayList<>(), new ArrayList<>(), new ArrayList<>());
+            this(new ArrayList<>(), new ArrayList<>(), new ArrayList<>(), new ArrayList<>(), new ArrayList<>());
+        }
+
+        void add(double k, double secs, double err, double avg) {
+            iteration.add(k);
+            seconds.add(secs);
+            error.add(err);
+            averaged.add(avg);
+            errorSpread.add(0.0);
+        }
+
+        /** Position by position, the mean over the seeds' curves and the error's standard deviation. */
+        static Curve meanOf(List<Curve> runs) {
+            Curve mean = new Curve();
+            for (int i = 0; i < runs.getFirst().error().size(); i++) {
+                final int at = i;
+                double[] err = runs.stream().mapToDouble(c -> c.error().get(at)).toArray();
+                mean.iteration().add(runs.getFirst().iteration().get(at));
+                mean.seconds().add(Stats.mean(runs.stream().mapToDouble(c -> c.seconds().get(at)).toArray()));
+                mean.error().add(Stats.mean(err));
+                mean.averaged().add(Stats.mean(runs.stream().mapToDouble(c -> c.averaged().get(at)).toArray()));
+                mean.errorSpread().add(Stats.std(err));
+            }
+            return mean;
         }
 
         double last() {
@@ -105,7 +133,6 @@ public final class KfacAutoencoder extends ExperimentCommand {
 
     @Override
     protected void execute(Run run) throws Exception {
-        if (common.seeds > 1) throw new IllegalArgumentException("kfac-autoencoder: --seeds " + common.seeds + " is not supported (one seed per run; rerun with --seed)");
         if (common.full) {
             hidden = PAPER_WIDTHS.subList(1, PAPER_WIDTHS.size() - 1);
             iterations = Math.max(iterations, 5000);
@@ -138,7 +165,9 @@ public final class KfacAutoencoder extends ExperimentCommand {
                 .setting("K-FAC: the adaptive algorithm (λ₀ = " + lambda + ", γ, α, μ adapted as in the paper; T₁ = 5, T₂ = 20, T₃ = 20); batches m_k = min(⌊" + batch
                         + "·exp((k−1)/b)⌋, " + n + "), the whole set from k = " + fullAt + ". Iterate averaging: exponential, ξ = 0.99, on the block-diagonal run.")
                 .setting("SGD: Nesterov momentum in Sutskever et al.'s form, μ_t = min(1 − 1/(2(⌊t/250⌋+1)), " + sgdMomentum + "), ε = " + sgdLr
-                        + ", a fixed batch of " + batch + "; no ℓ2. Every method runs " + iterations + " iterations from the same initial weights, seed " + common.seed + ".")
+                        + ", a fixed batch of " + batch + "; no ℓ2. Every method runs " + iterations + " iterations from the same initial weights, "
+                        + (common.seeds > 1 ? "for each of the seeds " + Arrays.toString(common.seedList()) + " (a seed draws the initial weights, the batches and K-FAC's "
+                        + "samples; the training subset is drawn once, from --seed)" : "seed " + common.seed) + ".")
                 .setting("Error: training-set squared reconstruction error Σ_j (σ(z_j) − x_j)² per image, averaged over the " + n + " training images, every "
                         + evalEvery + " iterations; seconds count optimizer steps only.");
 
@@ -148,49 +177,55 @@ public final class KfacAutoencoder extends ExperimentCommand {
         methods.add(new Method("K-FAC block-tridiagonal", true, true, true));
         if (!skipNoMomentum) methods.add(new Method("K-FAC block-diagonal (no momentum)", true, false, false));
 
-        MetricsLog metrics = run.metrics("method", "iteration", "seconds", "batch", "batch_loss", "train_error", "averaged_error");
-        Map<String, Curve> curves = new LinkedHashMap<>();
-        try (Progress progress = Progress.start("kfac-autoencoder", (long) methods.size() * iterations)) {
-            for (Method m : methods) {
-                DeepAutoencoder net = new DeepAutoencoder(widths, Activation.Kind.TANH, DeepAutoencoder.OutputLoss.SIGMOID_CROSS_ENTROPY, DType.FLOAT32,
-                        new SplittableRandom(common.seed));
-                Optimizer opt = m.kfac()
-                        ? Optimizer.of(Kfac.builder(net).lambda(lambda).tridiagonal(m.tridiagonal()).momentum(m.momentum()).seed(common.seed).build(), net)
-                        : Optimizer.of(SutskeverNesterov.rule().with("lr", sgdLr, "momentum", sgdMomentum), net);
-                ExponentialAverage average = m.kfac() && !m.tridiagonal() && m.momentum() ? new ExponentialAverage(net.parameters(), 0.99) : null;
-                SplittableRandom batches = new SplittableRandom(common.seed + 2);
-                Curve curve = new Curve();
-                curves.put(m.label(), curve);
-                double err0 = reconstructionError(net, x);
-                curve.iteration().add(0.0);
-                curve.seconds().add(0.0);
-                curve.error().add(err0);
-                curve.averaged().add(average == null ? Double.NaN : err0);
-                metrics.row(m.label(), 0, 0.0, 0, Double.NaN, err0, average == null ? Double.NaN : err0);
-                long nanos = 0;
-                for (int k = 1; k <= iterations; k++) {
-                    int size = m.kfac() ? growing.size(k) : batch;
-                    Tensor xb = size == n ? x : train.subset(sample(n, size, batches)).inputs();
-                    long t0 = System.nanoTime();
-                    double batchLoss = opt.step(new ModuleObjective(net, loss, xb, xb));
-                    if (average != null) average.update();
-                    nanos += System.nanoTime() - t0;
-                    if (!Double.isFinite(batchLoss)) throw new IllegalStateException(m.label() + ": the loss is " + batchLoss + " at iteration " + k + " (diverged; lower --sgd-lr or raise --lambda)");
-                    if (k % evalEvery == 0 || k == iterations) {
-                        double err = reconstructionError(net, x);
-                        double avg = average == null ? Double.NaN : average.withAveraged(() -> reconstructionError(net, x));
-                        double secs = nanos / 1e9;
-                        curve.iteration().add((double) k);
-                        curve.seconds().add(secs);
-                        curve.error().add(err);
-                        curve.averaged().add(avg);
-                        metrics.row(m.label(), k, secs, size, batchLoss, err, avg);
-                    }
-                    progress.step(m.label() + " loss " + MetricsLog.fmt(batchLoss));
-                }
+        long[] seeds = common.seedList();
+        MetricsLog metrics = run.metrics("method", "seed", "iteration", "seconds", "batch", "batch_loss", "train_error", "averaged_error");
+        Map<String, List<Curve>> curves = new LinkedHashMap<>();
+        for (Method m : methods) curves.put(m.label(), new ArrayList<>());
+        try (Progress progress = Progress.start("kfac-autoencoder", (long) methods.size() * seeds.length * iterations)) {
+            for (long seed : seeds) {
+                for (Method m : methods) curves.get(m.label()).add(train(m, seed, widths, train, x, growing, loss, metrics, progress));
             }
         }
-        report(run, methods, curves);
+        report(run, methods, seeds.length, curves);
+    }
+
+    /** One method from the initial weights of {@code seed}: its error curve, logged row by row as it goes. */
+    private Curve train(Method m, long seed, List<Integer> widths, Dataset train, Tensor x, GrowingBatchSchedule growing, SigmoidCrossEntropy loss,
+                        MetricsLog metrics, Progress progress) {
+        int n = x.dim(0);
+        DeepAutoencoder net = new DeepAutoencoder(widths, Activation.Kind.TANH, DeepAutoencoder.OutputLoss.SIGMOID_CROSS_ENTROPY, DType.FLOAT32,
+                new SplittableRandom(seed));
+        Optimizer opt = m.kfac()
+                ? Optimizer.of(Kfac.builder(net).lambda(lambda).tridiagonal(m.tridiagonal()).momentum(m.momentum()).seed(seed).build(), net)
+                : Optimizer.of(SutskeverNesterov.rule().with("lr", sgdLr, "momentum", sgdMomentum), net);
+        ExponentialAverage average = m.kfac() && !m.tridiagonal() && m.momentum() ? new ExponentialAverage(net.parameters(), 0.99) : null;
+        SplittableRandom batches = new SplittableRandom(seed + 2);
+        Curve curve = new Curve();
+        double err0 = reconstructionError(net, x);
+        curve.add(0, 0, err0, average == null ? Double.NaN : err0);
+        metrics.row(m.label(), seed, 0, 0.0, 0, Double.NaN, err0, average == null ? Double.NaN : err0);
+        long nanos = 0;
+        for (int k = 1; k <= iterations; k++) {
+            int size = m.kfac() ? growing.size(k) : batch;
+            Tensor xb = size == n ? x : train.subset(sample(n, size, batches)).inputs();
+            long t0 = System.nanoTime();
+            double batchLoss = opt.step(new ModuleObjective(net, loss, xb, xb));
+            if (average != null) average.update();
+            nanos += System.nanoTime() - t0;
+            if (!Double.isFinite(batchLoss)) {
+                throw new IllegalStateException(m.label() + ": the loss is " + batchLoss + " at iteration " + k + " with seed " + seed
+                        + " (diverged; lower --sgd-lr or raise --lambda)");
+            }
+            if (k % evalEvery == 0 || k == iterations) {
+                double err = reconstructionError(net, x);
+                double avg = average == null ? Double.NaN : average.withAveraged(() -> reconstructionError(net, x));
+                double secs = nanos / 1e9;
+                curve.add(k, secs, err, avg);
+                metrics.row(m.label(), seed, k, secs, size, batchLoss, err, avg);
+            }
+            progress.step(m.label() + " loss " + MetricsLog.fmt(batchLoss));
+        }
+        return curve;
     }
 
     /** size distinct indices of [0, n), drawn without replacement (partial Fisher–Yates). */
@@ -203,7 +238,7 @@ public final class KfacAutoencoder extends ExperimentCommand {
             perm[i] = perm[j];
             perm[j] = t;
         }
-        return java.util.Arrays.copyOf(perm, size);
+        return Arrays.copyOf(perm, size);
     }
 
     /** Mean over images of Σ_j (σ(z_j) − x_j)², in float64, in chunks of 1000 images. */
@@ -224,15 +259,19 @@ public final class KfacAutoencoder extends ExperimentCommand {
         return v.stream().mapToDouble(Double::doubleValue).toArray();
     }
 
-    private void report(Run run, List<Method> methods, Map<String, Curve> curves) {
+    private void report(Run run, List<Method> methods, int seedCount, Map<String, List<Curve>> runs) {
+        Map<String, Curve> curves = new LinkedHashMap<>();
+        runs.forEach((label, perSeed) -> curves.put(label, Curve.meanOf(perSeed)));
+        String over = seedCount > 1 ? " (mean ± one standard deviation over " + seedCount + " seeds)" : "";
         LinePlot byIteration = new LinePlot("Training reconstruction error vs iterations", "iteration", "squared reconstruction error per image").logY();
         LinePlot bySeconds = new LinePlot("Training reconstruction error vs optimizer time", "seconds", "squared reconstruction error per image").logY();
         List<List<String>> rows = new ArrayList<>();
         for (Method m : methods) {
             Curve c = curves.get(m.label());
-            byIteration.line(m.label(), arr(c.iteration()), arr(c.error()));
+            byIteration.band(m.label(), arr(c.iteration()), arr(c.error()), seedCount > 1 ? arr(c.errorSpread()) : null);
             bySeconds.line(m.label(), arr(c.seconds()), arr(c.error()));
-            rows.add(List.of(m.label(), MetricsLog.fmt(c.error().getFirst()), MetricsLog.fmt(c.last()), MetricsLog.fmt(c.seconds().getLast())));
+            rows.add(List.of(m.label(), MetricsLog.fmt(c.error().getFirst()),
+                    MetricsLog.fmt(c.last()) + (seedCount > 1 ? " ± " + MetricsLog.fmt(c.errorSpread().getLast()) : ""), MetricsLog.fmt(c.seconds().getLast())));
         }
         Curve diag = curves.get("K-FAC block-diagonal");
         String avgLabel = "K-FAC block-diagonal, averaged (ξ = 0.99)";
@@ -241,9 +280,10 @@ public final class KfacAutoencoder extends ExperimentCommand {
         String f1 = run.figure(byIteration, "error-vs-iterations");
         String f2 = run.figure(bySeconds, "error-vs-seconds");
         run.report().section("Reconstruction error")
-                .table(List.of("method", "error at start", "error after " + iterations + " iterations", "optimizer seconds"), rows)
-                .figure(f1, "Training-set squared reconstruction error per image vs iterations (the paper's figures 5–6, left)")
-                .figure(f2, "The same vs seconds of optimizer time on this machine (the paper's figures 5–6, right; their GPU timings are not comparable)");
+                .table(List.of("method", "error at start", "error after " + iterations + " iterations" + (seedCount > 1 ? " (mean ± std)" : ""), "optimizer seconds"), rows)
+                .figure(f1, "Training-set squared reconstruction error per image vs iterations" + over + " (the paper's figures 5–6, left)")
+                .figure(f2, "The same vs seconds of optimizer time on this machine" + (seedCount > 1 ? " (means over " + seedCount + " seeds)" : "")
+                        + " (the paper's figures 5–6, right; their GPU timings are not comparable)");
 
         Curve sgd = curves.get("SGD + Nesterov (Sutskever)");
         Curve tri = curves.get("K-FAC block-tridiagonal");

@@ -6,6 +6,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
+import org.assertj.core.data.Offset;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import org.panopt.experiments.DataAvailable;
@@ -34,15 +35,35 @@ class KfacAutoencoderTest {
         assertThat(diag).isLessThan(sgd);
         assertThat(tri).isLessThan(sgd);
         // K-FAC's growing batch reaches the whole 300-image set at iteration 7 (half the run).
-        for (String[] r : rows) if (r[0].startsWith("K-FAC") && Integer.parseInt(r[1]) >= 10) assertThat(r[3]).isEqualTo("300");
+        for (String[] r : rows) if (r[0].startsWith("K-FAC") && Integer.parseInt(r[2]) >= 10) assertThat(r[4]).isEqualTo("300");
 
         assertThat(run.report().claims()).hasSize(3);
         String report = Files.readString(run.dir().resolve("report.md"));
         assertThat(report).contains("Substitution").contains("Not run here");
     }
 
+    @Test
+    void seedsRepeatTheComparisonAndTheFigureShowsTheSpread(@TempDir Path out) throws Exception {
+        DataAvailable.assumeMnistDigits();
+        Run run = RunOutputs.execute(out, "kfac-autoencoder", "--iterations", "4", "--train-size", "120", "--batch", "60",
+                "--hidden", "16,4,16", "--eval-every", "2", "--skip-no-momentum", "--seed", "7", "--seeds", "2");
+        JsonNode config = RunOutputs.checkCommonFiles(run);
+        List<String[]> rows = RunOutputs.csv(run.dir().resolve("metrics.csv"));
+        assertThat(rows).hasSize(1 + 2 * 3 * 3); // 2 seeds × 3 methods × (start + iterations 2, 4)
+        // Each seed starts its methods from its own initial weights: the same error within a seed, another across seeds.
+        assertThat(error(rows, "K-FAC block-tridiagonal", 7, 0)).isEqualTo(error(rows, SGD, 7, 0));
+        assertThat(error(rows, SGD, 8, 0)).isNotEqualTo(error(rows, SGD, 7, 0));
+        double mean = (error(rows, SGD, 7, 4) + error(rows, SGD, 8, 4)) / 2;
+        assertThat(config.get("results").get("sgd_final_error").asDouble()).isCloseTo(mean, Offset.offset(1e-12 * mean));
+        assertThat(Files.readString(run.dir().resolve("report.md"))).contains("mean ± one standard deviation over 2 seeds").contains("[7, 8]");
+    }
+
     private static double error(List<String[]> rows, String method, int iteration) {
-        for (String[] r : rows) if (r[0].equals(method) && Integer.parseInt(r[1]) == iteration) return Double.parseDouble(r[5]);
-        throw new AssertionError("no row for " + method + " at iteration " + iteration);
+        return error(rows, method, 0, iteration);
+    }
+
+    private static double error(List<String[]> rows, String method, long seed, int iteration) {
+        for (String[] r : rows) if (r[0].equals(method) && Long.parseLong(r[1]) == seed && Integer.parseInt(r[2]) == iteration) return Double.parseDouble(r[6]);
+        throw new AssertionError("no row for " + method + ", seed " + seed + ", iteration " + iteration);
     }
 }
