@@ -35,6 +35,8 @@ import org.panopt.tensor.Tensor;
  *     back-propagation alone).</li>
  * <li>{@code hessianOperator}: {@link HessianOperator#apply} — the same plus the double[] ↔ tensor
  *     conversions of the operator interface.</li>
+ * <li>{@code hessianOperatorRetained}: {@link HessianOperator#retained}'s apply — the forward pass and the
+ *     gradient graph recorded once, each product one vector–Jacobian product of it (Lanczos, power iteration).</li>
  * <li>{@code gaussNewtonOperator}: a GGN product (J·v by double-vjp, then Jᵀ).</li>
  * </ul>
  * <pre>
@@ -59,6 +61,7 @@ public class HessianVectorProductBenchmark {
     private double[] v;
     private double[] out;
     private HessianOperator hessian;
+    private HessianOperator retained;
     private GaussNewtonOperator ggn;
 
     @Setup
@@ -74,6 +77,7 @@ public class HessianVectorProductBenchmark {
         out = new double[f.dim()];
         direction = f.toTensors(v);
         hessian = new HessianOperator(f);
+        retained = HessianOperator.retained(f);
         ggn = new GaussNewtonOperator(f);
     }
 
@@ -90,6 +94,12 @@ public class HessianVectorProductBenchmark {
     @Benchmark
     public double[] hessianOperator() {
         hessian.apply(v, out);
+        return out;
+    }
+
+    @Benchmark
+    public double[] hessianOperatorRetained() {
+        retained.apply(v, out);
         return out;
     }
 

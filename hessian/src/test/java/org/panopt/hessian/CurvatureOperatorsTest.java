@@ -227,6 +227,28 @@ class CurvatureOperatorsTest {
     }
 
     @Test
+    void theRetainedGraphGivesTheSameHessianAndRefusesChangedParameters() {
+        SplittableRandom rng = new SplittableRandom(11);
+        BatchNorm bn = new BatchNorm(5, false, true, 1e-5, 0.1, DType.FLOAT64);
+        Sequential model = new Sequential(new Linear(IN, 5, true, DType.FLOAT64, rng), bn, Activation.tanh(), new Linear(5, K, true, DType.FLOAT64, rng));
+        BatchLoss f = BatchLoss.of(model, new SoftmaxCrossEntropy(), inputs(), Tensor.of(new double[] {0, 2, 1, 1, 0, 2}));
+        double[] meanBefore = bn.runningMean().toDoubleArray();
+        HessianOperator retained = HessianOperator.retained(f);
+        assertThat(retained.isRetained()).isTrue();
+        assertThat(new HessianOperator(f).isRetained()).isFalse();
+        // The same recorded gradient, differentiated once per product: the same numbers as recording it every time.
+        DMatrixRMaj once = retained.toDense();
+        DMatrixRMaj everyTime = new HessianOperator(f).toDense();
+        TestMatrices.assertClose(once, everyTime, 0, "retained vs fresh");
+        assertThat(bn.runningMean().toDoubleArray()).as("running mean untouched").containsExactly(meanBefore);
+
+        Autograd.noGrad(() -> model.parameters().get(2).addInPlace(Tensor.scalar(1e-3, DType.FLOAT64), 1));
+        assertThatThrownBy(() -> retained.apply(new double[f.dim()])).isInstanceOf(IllegalStateException.class)
+                .hasMessageContaining("'1.weight' changed").hasMessageContaining("record a new operator");
+        TestMatrices.assertClose(HessianOperator.retained(f).toDense(), new HessianOperator(f).toDense(), 0, "re-recorded at the new parameters");
+    }
+
+    @Test
     void float32NetworksGiveTheFloat64CurvatureToSinglePrecision() {
         Tensor targets = Tensor.of(new double[] {0, 2, 1, 1, 0, 2});
         Mlp m64 = net(12);
