@@ -59,8 +59,32 @@ public final class RunOutputs {
         return config;
     }
 
-    /** metrics.csv as rows of cells (header first); cells are never quoted in our numeric logs. */
+    /** metrics.csv as rows of cells (header first), reading the RFC 4180 quoting {@code MetricsLog} writes (no newlines in our cells). */
     public static List<String[]> csv(Path file) throws IOException {
-        return Files.readAllLines(file).stream().map(l -> l.split(",", -1)).toList();
+        return Files.readAllLines(file).stream().map(RunOutputs::cells).toList();
+    }
+
+    private static String[] cells(String line) {
+        List<String> out = new java.util.ArrayList<>();
+        StringBuilder cell = new StringBuilder();
+        boolean quoted = false;
+        for (int i = 0; i < line.length(); i++) {
+            char c = line.charAt(i);
+            if (quoted) {
+                if (c != '"') cell.append(c);
+                else if (i + 1 < line.length() && line.charAt(i + 1) == '"') cell.append(line.charAt(++i));
+                else quoted = false;
+            } else if (c == '"') {
+                quoted = true;
+            } else if (c == ',') {
+                out.add(cell.toString());
+                cell.setLength(0);
+            } else {
+                cell.append(c);
+            }
+        }
+        if (quoted) throw new AssertionError("unterminated quoted cell in: " + line);
+        out.add(cell.toString());
+        return out.toArray(String[]::new);
     }
 }

@@ -1,15 +1,18 @@
 package org.panopt.experiments.lecture;
 
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.SplittableRandom;
+import java.util.function.Function;
 import java.util.function.Supplier;
 import org.panopt.autograd.Autograd;
 import org.panopt.data.Dataset;
 import org.panopt.experiments.ExperimentCommand;
+import org.panopt.experiments.Stats;
 import org.panopt.experiments.run.Claim;
 import org.panopt.experiments.run.LinePlot;
 import org.panopt.experiments.run.MetricsLog;
@@ -79,36 +82,86 @@ public final class Regularization extends ExperimentCommand {
 
     private record Curves(double[] trainAcc, double[] testAcc, double[] trainLoss) {}
 
+    /** One configuration over the seeds: the mean curves, and their standard deviations (null for one seed). */
+    private record Repeated(Curves mean, Curves spread) {
+        static Repeated of(List<Curves> runs) {
+            Curves mean = new Curves(meanOf(runs, Curves::trainAcc), meanOf(runs, Curves::testAcc), meanOf(runs, Curves::trainLoss));
+            Curves spread = runs.size() < 2 ? null
+                    : new Curves(stdOf(runs, Curves::trainAcc), stdOf(runs, Curves::testAcc), stdOf(runs, Curves::trainLoss));
+            return new Repeated(mean, spread);
+        }
+
+        private static double[] meanOf(List<Curves> runs, Function<Curves, double[]> f) {
+            return Stats.meanOverRuns(runs.stream().map(f).toArray(double[][]::new));
+        }
+
+        private static double[] stdOf(List<Curves> runs, Function<Curves, double[]> f) {
+            return Stats.stdOverRuns(runs.stream().map(f).toArray(double[][]::new));
+        }
+
+        double[] trainAccSpread() {
+            return spread == null ? null : spread.trainAcc();
+        }
+
+        double[] testAccSpread() {
+            return spread == null ? null : spread.testAcc();
+        }
+    }
+
     @Override
     protected void execute(Run run) throws Exception {
         if (common.full) {
             epochs = 300;
             trainSize = 10000;
         }
-        SplittableRandom dataRng = new SplittableRandom(common.seed);
-        DataOptions.Loaded data = dataOptions.load(dataRng.split());
-        Dataset train = data.train().shuffled(dataRng.split()).slice(0, Math.min(trainSize, data.train().size())).flattenInputs();
-        Dataset test = data.test().shuffled(dataRng.split()).slice(0, Math.min(testSize, data.test().size())).flattenInputs();
-        Dataset randomTrain = new Dataset(train.inputs(), permuted(train.targets(), dataRng.split()));
-        int in = train.inputs().dim(1), classes = data.classes();
-        run.report().setting("Data: " + data.description() + "; a random " + train.size() + "-example training subset and " + test.size()
-                        + " test examples. Substitution: the lecture's table (Zhang et al. 2017) is on CIFAR-10 (not obtainable here).")
-                .setting("Training: SGD, learning rate " + lr + ", momentum 0.9, batches of " + batch + ", " + epochs + " epochs, ReLU, "
-                        + "PyTorch default initialization, softmax cross-entropy, float32, seed " + common.seed + ".");
-        MetricsLog metrics = run.metrics("run", "epoch", "train_loss", "train_accuracy", "test_accuracy");
-        Map<String, Curves> curves = new LinkedHashMap<>();
-        try (Progress progress = Progress.start("regularization", 6L * epochs)) {
-            curves.put("MLP 1×512, true labels", train("MLP 1×512, true labels", List.of(512), 0, 0, train, test, in, classes, metrics, progress));
-            curves.put("MLP 1×512, random labels", train("MLP 1×512, random labels", List.of(512), 0, 0, randomTrain, test, in, classes, metrics, progress));
-            curves.put("MLP 3×512", train("MLP 3×512", List.of(512, 512, 512), 0, 0, train, test, in, classes, metrics, progress));
-            curves.put("MLP 3×512, weight decay", train("MLP 3×512, weight decay", List.of(512, 512, 512), weightDecay, 0, train, test, in, classes, metrics, progress));
-            curves.put("MLP 3×512, dropout", train("MLP 3×512, dropout", List.of(512, 512, 512), 0, dropout, train, test, in, classes, metrics, progress));
-            curves.put("MLP 3×512, both", train("MLP 3×512, both", List.of(512, 512, 512), weightDecay, dropout, train, test, in, classes, metrics, progress));
+        long[] seeds = common.seedList();
+        MetricsLog metrics = run.metrics("run", "seed", "epoch", "train_loss", "train_accuracy", "test_accuracy");
+        Map<String, List<Curves>> runs = new LinkedHashMap<>();
+        Dataset penaltyBatch = null; // the first seed's: the penalty-vs-decay comparison is deterministic, run once
+        int penaltyIn = 0, penaltyClasses = 0;
+        try (Progress progress = Progress.start("regularization", 6L * epochs * seeds.length)) {
+            for (long seed : seeds) {
+                // Every seed draws its own subsets, label permutation, initializations and batch orders.
+                SplittableRandom dataRng = new SplittableRandom(seed);
+                DataOptions.Loaded data = dataOptions.load(dataRng.split());
+                Dataset train = data.train().shuffled(dataRng.split()).slice(0, Math.min(trainSize, data.train().size())).flattenInputs();
+                Dataset test = data.test().shuffled(dataRng.split()).slice(0, Math.min(testSize, data.test().size())).flattenInputs();
+                Dataset randomTrain = new Dataset(train.inputs(), permuted(train.targets(), dataRng.split()));
+                int in = train.inputs().dim(1), classes = data.classes();
+                if (seed == seeds[0]) {
+                    run.report().setting("Data: " + data.description() + "; a random " + train.size() + "-example training subset and " + test.size()
+                                    + " test examples. Substitution: the lecture's table (Zhang et al. 2017) is on CIFAR-10 (not obtainable here).")
+                            .setting("Training: SGD, learning rate " + lr + ", momentum 0.9, batches of " + batch + ", " + epochs + " epochs, ReLU, "
+                                    + "PyTorch default initialization, softmax cross-entropy, float32, "
+                                    + (seeds.length > 1 ? "seeds " + Arrays.toString(seeds) + " (each draws its own subsets, label permutation, "
+                                    + "initializations and batch orders; figures show the mean ± one standard deviation)" : "seed " + seed) + ".");
+                    penaltyBatch = train.slice(0, Math.min(256, train.size()));
+                    penaltyIn = in;
+                    penaltyClasses = classes;
+                }
+                for (Config c : CONFIGS) {
+                    runs.computeIfAbsent(c.name(), k -> new ArrayList<>())
+                            .add(train(c, seed, c.randomLabels() ? randomTrain : train, test, in, classes, metrics, progress));
+                }
+            }
         }
+        Map<String, Repeated> curves = new LinkedHashMap<>();
+        runs.forEach((name, perSeed) -> curves.put(name, Repeated.of(perSeed)));
         reportRandomLabels(run, curves);
         reportRegularizers(run, curves);
-        reportPenaltyVsDecay(run, train.slice(0, Math.min(256, train.size())), in, classes);
+        reportPenaltyVsDecay(run, penaltyBatch, penaltyIn, penaltyClasses);
     }
+
+    /** One training run of the comparison: an MLP with these hidden widths, weight decay and dropout, on true or permuted labels. */
+    private record Config(String name, List<Integer> hidden, boolean regularizedDecay, boolean regularizedDropout, boolean randomLabels) {}
+
+    private static final List<Config> CONFIGS = List.of(
+            new Config("MLP 1×512, true labels", List.of(512), false, false, false),
+            new Config("MLP 1×512, random labels", List.of(512), false, false, true),
+            new Config("MLP 3×512", List.of(512, 512, 512), false, false, false),
+            new Config("MLP 3×512, weight decay", List.of(512, 512, 512), true, false, false),
+            new Config("MLP 3×512, dropout", List.of(512, 512, 512), false, true, false),
+            new Config("MLP 3×512, both", List.of(512, 512, 512), true, true, false));
 
     private static Tensor permuted(Tensor labels, SplittableRandom rng) {
         double[] y = labels.toDoubleArray();
@@ -134,10 +187,11 @@ public final class Regularization extends ExperimentCommand {
         return new Sequential(layers);
     }
 
-    private Curves train(String name, List<Integer> hidden, double wd, double p, Dataset train, Dataset test, int in, int classes,
-                         MetricsLog metrics, Progress progress) {
-        SplittableRandom rng = new SplittableRandom(common.seed + 17);
-        Module net = mlp(hidden, p, in, classes, rng.split());
+    private Curves train(Config c, long seed, Dataset train, Dataset test, int in, int classes, MetricsLog metrics, Progress progress) {
+        String name = c.name();
+        double wd = c.regularizedDecay() ? weightDecay : 0;
+        SplittableRandom rng = new SplittableRandom(seed + 17);
+        Module net = mlp(c.hidden(), c.regularizedDropout() ? dropout : 0, in, classes, rng.split());
         Optimizer opt = Optimizer.of(Sgd.builder().lr(lr).momentum(0.9).weightDecay(wd).build(), net);
         SoftmaxCrossEntropy loss = new SoftmaxCrossEntropy();
         SplittableRandom batches = rng.split();
@@ -146,7 +200,7 @@ public final class Regularization extends ExperimentCommand {
             trainLoss[e] = Training.epoch(net, loss, opt, train, Math.min(batch, train.size()), batches, null);
             trainAcc[e] = 1 - Training.evaluate(net, loss, train, 1000, true).error();
             testAcc[e] = 1 - Training.evaluate(net, loss, test, 1000, true).error();
-            metrics.row(name, e + 1, trainLoss[e], trainAcc[e], testAcc[e]);
+            metrics.row(name, seed, e + 1, trainLoss[e], trainAcc[e], testAcc[e]);
             progress.step(name + " train " + pct(trainAcc[e]) + " test " + pct(testAcc[e]));
         }
         return new Curves(trainAcc, testAcc, trainLoss);
@@ -164,11 +218,12 @@ public final class Regularization extends ExperimentCommand {
         return -1;
     }
 
-    private void reportRandomLabels(Run run, Map<String, Curves> c) {
-        Curves t = c.get("MLP 1×512, true labels"), r = c.get("MLP 1×512, random labels");
+    private void reportRandomLabels(Run run, Map<String, Repeated> c) {
+        Repeated tr = c.get("MLP 1×512, true labels"), rr = c.get("MLP 1×512, random labels");
+        Curves t = tr.mean(), r = rr.mean();
         LinePlot plot = new LinePlot("Fitting true and random labels (MLP 1×512)", "epoch", "accuracy")
-                .line("train, true labels", epochAxis(), t.trainAcc()).line("test, true labels", epochAxis(), t.testAcc())
-                .line("train, random labels", epochAxis(), r.trainAcc()).line("test, random labels", epochAxis(), r.testAcc());
+                .band("train, true labels", epochAxis(), t.trainAcc(), tr.trainAccSpread()).band("test, true labels", epochAxis(), t.testAcc(), tr.testAccSpread())
+                .band("train, random labels", epochAxis(), r.trainAcc(), rr.trainAccSpread()).band("test, random labels", epochAxis(), r.testAcc(), rr.testAccSpread());
         String f = run.figure(plot, "random-labels");
         run.report().section("Learning random labels").figure(f, "Training and test accuracy with true and randomly permuted labels");
         double tFinal = t.trainAcc()[epochs - 1], rFinal = r.trainAcc()[epochs - 1], rTest = r.testAcc()[epochs - 1];
@@ -192,14 +247,16 @@ public final class Regularization extends ExperimentCommand {
         return epochs < 0 ? "never (within the run)" : epochs + " epochs";
     }
 
-    private void reportRegularizers(Run run, Map<String, Curves> c) {
+    private void reportRegularizers(Run run, Map<String, Repeated> repeated) {
+        Map<String, Curves> c = new LinkedHashMap<>();
+        repeated.forEach((name, r) -> c.put(name, r.mean()));
         List<String> names = List.of("MLP 3×512", "MLP 3×512, weight decay", "MLP 3×512, dropout", "MLP 3×512, both");
         LinePlot train = new LinePlot("Training accuracy, MLP 3×512", "epoch", "training accuracy");
         LinePlot test = new LinePlot("Test accuracy, MLP 3×512", "epoch", "test accuracy");
         List<List<String>> rows = new ArrayList<>();
         for (String n : names) {
-            train.line(n, epochAxis(), c.get(n).trainAcc());
-            test.line(n, epochAxis(), c.get(n).testAcc());
+            train.band(n, epochAxis(), c.get(n).trainAcc(), repeated.get(n).trainAccSpread());
+            test.band(n, epochAxis(), c.get(n).testAcc(), repeated.get(n).testAccSpread());
             rows.add(List.of(n, pct(c.get(n).trainAcc()[epochs - 1]), pct(c.get(n).testAcc()[epochs - 1])));
         }
         run.report().section("Weight decay and dropout")
