@@ -9,7 +9,6 @@ import org.panopt.autograd.Autograd;
 import org.panopt.nn.Module;
 import org.panopt.nn.Parameter;
 import org.panopt.nn.loss.Loss;
-import org.panopt.nn.loss.SoftmaxCrossEntropy;
 import org.panopt.tensor.Tensor;
 
 /**
@@ -183,21 +182,5 @@ public final class BatchLoss {
             }
             System.arraycopy(t.toDoubleArray(), 0, out, offsets[i], t.size());
         }
-    }
-
-    /**
-     * D such that the reduced loss is L = (1/D) Σₙ ℓₙ with ℓₙ = −log r(yₙ|zₙ) the negative log-likelihood
-     * of case n (axis 0) under the loss's predictive distribution — the scale at which Fisher matrices
-     * are defined. Softmax cross-entropy has one value per case, so its mean divides by N; the elementwise
-     * losses (squared error, sigmoid cross-entropy) divide by {@link Loss#divisor}.
-     */
-    public static double caseDivisor(Loss loss, Tensor output) {
-        if (loss instanceof SoftmaxCrossEntropy) {
-            return switch (loss.reduction()) {
-                case SUM -> 1;
-                case MEAN, BATCH_MEAN -> output.dim(0);
-            };
-        }
-        return Loss.divisor(loss.reduction(), output);
     }
 }

@@ -21,6 +21,6 @@ public final class EmpiricalFisherOperator extends OutputSpaceCurvature {
     @Override
     protected Tensor outputProduct(Tensor output, Tensor u) {
         Tensor g = outputGradient(output, loss.targets());
-        return g.mul(perCaseDot(g, u)).mul(BatchLoss.caseDivisor(loss.loss(), output));
+        return g.mul(perCaseDot(g, u)).mul(loss.loss().caseDivisor(output));
     }
 }

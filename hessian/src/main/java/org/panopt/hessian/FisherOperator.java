@@ -5,7 +5,7 @@ import org.panopt.tensor.Tensor;
 
 /**
  * The true Fisher information of the model's predictive distribution, at the scale of the reduced loss
- * L = (1/D) Σₙ ℓₙ (D from {@link BatchLoss#caseDivisor}):
+ * L = (1/D) Σₙ ℓₙ (D from {@link org.panopt.nn.loss.Loss#caseDivisor}):
  * <pre>
  *   F = (1/D) Σₙ E_{ŷ ~ R(y|zₙ)} [ ∇_θ ℓₙ(ŷ) ∇_θ ℓₙ(ŷ)ᵀ ] = (1/D) Σₙ Jₙᵀ F_R(zₙ) Jₙ
  * </pre>
@@ -49,7 +49,7 @@ public final class FisherOperator extends OutputSpaceCurvature {
     @Override
     protected Tensor outputProduct(Tensor output, Tensor u) {
         if (samples == 0) return loss.loss().outputHessianVectorProduct(output, u);
-        double d = BatchLoss.caseDivisor(loss.loss(), output);
+        double d = loss.loss().caseDivisor(output);
         SplittableRandom rng = new SplittableRandom(seed);
         Tensor sum = null;
         for (int s = 0; s < samples; s++) {

@@ -27,6 +27,16 @@ public interface Loss {
 
     Reduction reduction();
 
+    /**
+     * D such that the reduced loss is L = (1/D) Σₙ ℓₙ, ℓₙ = −log r(yₙ|zₙ) the negative log-likelihood of case n
+     * (axis 0) under the predictive distribution — the scale at which Fisher matrices and K-FAC's factors are
+     * defined. For the elementwise losses (a case's ℓₙ sums its elements) this is {@link #divisor(Reduction,
+     * Tensor)}; a loss with one value per case (softmax cross-entropy) divides MEAN by N, not N·K.
+     */
+    default double caseDivisor(Tensor output) {
+        return divisor(reduction(), output);
+    }
+
     /** The divisor the reduction applies to the summed per-element losses of an output of this shape. */
     static double divisor(Reduction r, Tensor output) {
         return switch (r) {

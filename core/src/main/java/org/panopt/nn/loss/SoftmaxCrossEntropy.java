@@ -30,7 +30,7 @@ public final class SoftmaxCrossEntropy implements Loss {
             throw new IllegalArgumentException("SoftmaxCrossEntropy: targets " + target.shape() + " must be [" + logits.dim(0)
                     + "] class indices or [" + logits.dim(0) + ", " + logits.dim(1) + "] probabilities for logits " + logits.shape());
         }
-        return logits.logSoftmax(1).mul(y).sum().neg().div(divisor(logits));
+        return logits.logSoftmax(1).mul(y).sum().neg().div(caseDivisor(logits));
     }
 
     @Override
@@ -55,7 +55,7 @@ public final class SoftmaxCrossEntropy implements Loss {
         checkLogits(logits);
         Tensor p = logits.softmax(1);
         Tensor pv = p.mul(v);
-        return pv.sub(p.mul(pv.sum(new int[] {1}, true))).div(divisor(logits));
+        return pv.sub(p.mul(pv.sum(new int[] {1}, true))).div(caseDivisor(logits));
     }
 
     @Override
@@ -63,8 +63,9 @@ public final class SoftmaxCrossEntropy implements Loss {
         return reduction;
     }
 
-    // Per case the loss is one number, so MEAN and BATCH_MEAN both divide by N.
-    private double divisor(Tensor logits) {
+    /** Per case the loss is one number, so MEAN and BATCH_MEAN both divide by N. */
+    @Override
+    public double caseDivisor(Tensor logits) {
         return reduction == Reduction.SUM ? 1 : logits.dim(0);
     }
 

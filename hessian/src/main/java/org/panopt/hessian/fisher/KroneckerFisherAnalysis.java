@@ -27,7 +27,7 @@ import org.panopt.tensor.Tensor;
  * the paper's layout, not the row-major order of {@code Module.parameters()}.
  *
  * <p>The expectation over the model's targets is exact, not sampled: per case, the output Fisher
- * F_R = D·∇²_z L (D from {@link BatchLoss#caseDivisor}) is factored as F_R = Σ_k c_k c_kᵀ (eigen-decomposition),
+ * F_R = D·∇²_z L (D from {@link org.panopt.nn.loss.Loss#caseDivisor}) is factored as F_R = Σ_k c_k c_kᵀ (eigen-decomposition),
  * and one back-propagation of each column c_k gives g^{(k)} with Σ_k g^{(k)} g^{(k)ᵀ} = E_y[g gᵀ] — K
  * backward passes for K outputs per case. The expectation over cases is the batch mean. So F equals
  * (D/N) times {@link org.panopt.hessian.FisherOperator#analytic} on the same parameters, reordered.
@@ -156,7 +156,7 @@ public final class KroneckerFisherAnalysis {
     // Per case, a square root C with C Cᵀ = F_R = D·∇²_z L (row-major K×K per case).
     private static double[][] outputFisherSquareRoots(Loss loss, Tensor z, int n, int k) {
         Tensor out = z.detach();
-        double d = BatchLoss.caseDivisor(loss, out);
+        double d = loss.caseDivisor(out);
         double[][] fr = new double[n][k * k];
         for (int c = 0; c < k; c++) {
             double[] e = new double[n * k];

@@ -63,12 +63,9 @@ final class BatchRows {
      * The divisor the loss's reduction applies on the whole batch of {@code batchCases} cases, given the output
      * {@code subsetOutput} of {@code subsetCases} of them (same per-case output size).
      */
-    static double batchDivisor(Reduction r, Tensor subsetOutput, int subsetCases, int batchCases) {
-        return switch (r) {
-            case MEAN -> (double) subsetOutput.size() / subsetCases * batchCases;
-            case BATCH_MEAN -> batchCases;
-            case SUM -> 1;
-        };
+    static double batchDivisor(Loss loss, Tensor subsetOutput, int subsetCases, int batchCases) {
+        // A mean's divisor grows with the cases (N for one value per case, N·K over elements); a sum's is 1.
+        return loss.reduction() == Reduction.SUM ? 1 : loss.caseDivisor(subsetOutput) / subsetCases * batchCases;
     }
 
     /**
@@ -78,8 +75,8 @@ final class BatchRows {
      * c = m·w_m / w_n². For a mean over cases c = n² — the "multiply g by the batch size" of spec §3.4.
      */
     static double outputFactorScale(Loss loss, Tensor subsetOutput, int subsetCases, int batchCases) {
-        double dn = Loss.divisor(loss.reduction(), subsetOutput);
-        double dm = batchDivisor(loss.reduction(), subsetOutput, subsetCases, batchCases);
+        double dn = loss.caseDivisor(subsetOutput);
+        double dm = batchDivisor(loss, subsetOutput, subsetCases, batchCases);
         return batchCases * dn * dn / dm;
     }
 
@@ -88,8 +85,8 @@ final class BatchRows {
      * subset, estimates uᵀFv for the batch objective: c = m·w_m/(n·w_n) (1 for mean reductions).
      */
     static double fisherScale(Loss loss, Tensor subsetOutput, int subsetCases, int batchCases) {
-        double dn = Loss.divisor(loss.reduction(), subsetOutput);
-        double dm = batchDivisor(loss.reduction(), subsetOutput, subsetCases, batchCases);
+        double dn = loss.caseDivisor(subsetOutput);
+        double dm = batchDivisor(loss, subsetOutput, subsetCases, batchCases);
         return (double) batchCases * dn / (subsetCases * dm);
     }
 }

@@ -17,6 +17,7 @@ import org.panopt.nn.Sequential;
 import org.panopt.nn.loss.Loss;
 import org.panopt.nn.loss.Reduction;
 import org.panopt.nn.loss.SigmoidCrossEntropy;
+import org.panopt.nn.loss.SoftmaxCrossEntropy;
 import org.panopt.nn.models.Mlp;
 import org.panopt.optim.ModuleObjective;
 import org.panopt.tensor.DType;
@@ -113,6 +114,22 @@ class KfacStatisticsTest {
         Tensor sum = collect(net, new SigmoidCrossEntropy(Reduction.SUM), x, y, s, KfacStatistics.Targets.SAMPLED, 5).get(0).output();
         assertThat(Dense.maxAbsDiff(Dense.of(mean.mul(K)), Dense.of(base))).isLessThan(1e-12);
         assertThat(Dense.maxAbsDiff(Dense.of(sum.div(N)), Dense.of(base))).isLessThan(1e-12);
+    }
+
+    @Test
+    void softmaxCrossEntropysMeanIsItsBatchMean() {
+        // One value per case: MEAN divides by N, like BATCH_MEAN — the same objective, so the same factors
+        // (G was K times too large when the divisor was taken over the N·K logits).
+        int[] s = all(N);
+        Tensor labels = Tensor.of(new double[] {0, 2, 1, 1, 0, 2});
+        for (KfacStatistics.Targets t : KfacStatistics.Targets.values()) {
+            List<KroneckerFactors> mean = collect(net, new SoftmaxCrossEntropy(Reduction.MEAN), x, labels, s, t, 5);
+            List<KroneckerFactors> batchMean = collect(net, new SoftmaxCrossEntropy(Reduction.BATCH_MEAN), x, labels, s, t, 5);
+            for (int i = 0; i < 2; i++) {
+                assertThat(Dense.maxAbsDiff(Dense.of(mean.get(i).output()), Dense.of(batchMean.get(i).output()))).as("%s G of layer %d", t, i).isLessThan(1e-15);
+                assertThat(Dense.maxAbsDiff(Dense.of(mean.get(i).input()), Dense.of(batchMean.get(i).input()))).isZero();
+            }
+        }
     }
 
     @Test
