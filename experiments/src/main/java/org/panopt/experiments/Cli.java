@@ -2,6 +2,7 @@ package org.panopt.experiments;
 
 import org.panopt.experiments.adaptive.AdaptiveLearningRate;
 import org.panopt.experiments.kfac.KfacAutoencoder;
+import org.panopt.experiments.kfac.KfacFisher;
 import org.panopt.experiments.lecture.OptimizerGrid;
 import org.panopt.experiments.lecture.Regularization;
 import org.panopt.experiments.lecture.VanishingGradients;
@@ -16,7 +17,7 @@ import picocli.CommandLine.Command;
         description = "Back-propagation seen through curvature: experiment drivers that reproduce the seed papers.%n"
                 + "Every run writes results/<experiment>/<timestamp>/ (config.json, metrics.csv, PNG figures, report.md).",
         subcommands = {Demo.class, VanishingGradients.class, Regularization.class, OptimizerGrid.class, AdaptiveLearningRate.class,
-                LocalHessianSpectra.class, ResidualConditioning.class, ScaleAmendedTraining.class, KfacAutoencoder.class, CommandLine.HelpCommand.class})
+                LocalHessianSpectra.class, ResidualConditioning.class, ScaleAmendedTraining.class, KfacAutoencoder.class, KfacFisher.class, CommandLine.HelpCommand.class})
 public final class Cli implements Runnable {
     @CommandLine.Spec
     CommandLine.Model.CommandSpec spec;

@@ -26,7 +26,8 @@ public final class Demo implements Callable<Integer> {
             List.of("scale-amended-sgd", "--train-size", "1000", "--test-size", "1000", "--epochs", "3", "--batch", "64"),
             List.of("local-hessian-spectra", "--inputs", "300"),
             List.of("residual-conditioning", "--depth", "16", "--epochs", "3"),
-            List.of("kfac-autoencoder", "--iterations", "25", "--train-size", "400", "--hidden", "64,16,64", "--skip-no-momentum"));
+            List.of("kfac-autoencoder", "--iterations", "25", "--train-size", "400", "--hidden", "64,16,64", "--skip-no-momentum"),
+            List.of("kfac-fisher", "--fisher-inputs", "300", "--damping-sweep", "0.01"));
 
     @Option(names = "--out", description = "Root directory of the results; default ${DEFAULT-VALUE}.")
     Path out = Path.of("results");

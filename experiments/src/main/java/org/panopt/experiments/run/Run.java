@@ -121,6 +121,17 @@ public final class Run {
         return file;
     }
 
+    /** Writes {@code plot} (heat maps of matrix magnitudes) as {@code <name>.png} and returns the file name. */
+    public String figure(MatrixPlot plot, String name) {
+        String file = name + ".png";
+        try {
+            plot.savePng(dir.resolve(file));
+        } catch (IOException e) {
+            throw new UncheckedIOException("cannot write figure " + dir.resolve(file), e);
+        }
+        return file;
+    }
+
     /** Adds a result value to config.json's "results" (rewritten at the end). */
     @SuppressWarnings("unchecked")
     public void result(String key, Object value) {

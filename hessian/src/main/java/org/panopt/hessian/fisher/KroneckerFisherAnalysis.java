@@ -1,6 +1,5 @@
 package org.panopt.hessian.fisher;
 
-import java.util.ArrayList;
 import java.util.List;
 import org.ejml.data.DMatrixRMaj;
 import org.ejml.dense.row.CommonOps_DDRM;
@@ -61,54 +60,29 @@ public final class KroneckerFisherAnalysis {
      * the batch {@code inputs}; targets are not needed (they are drawn from the model, in expectation).
      */
     public static KroneckerFisherAnalysis of(Module network, List<Linear> layers, Loss loss, Tensor inputs) {
-        if (layers.isEmpty()) throw new IllegalArgumentException("KroneckerFisherAnalysis: no layers");
-        List<Module> all = network.modules();
-        for (Linear l : layers) {
-            if (!all.contains(l)) throw new IllegalArgumentException("KroneckerFisherAnalysis: " + l + " is not a layer of the network");
-        }
+        LayerRecording.checkLayers(network, layers, "KroneckerFisherAnalysis");
         ModuleState.requireDeterministic(network, "KroneckerFisherAnalysis");
         return ModuleState.preserving(network, () -> compute(network, List.copyOf(layers), loss, inputs.detach()));
     }
 
     private static KroneckerFisherAnalysis compute(Module network, List<Linear> layers, Loss loss, Tensor x) {
         int l = layers.size();
-        Tensor[] inputsOf = new Tensor[l];
-        Tensor[] outputsOf = new Tensor[l];
-        List<Module.HookHandle> hooks = new ArrayList<>();
-        for (int i = 0; i < l; i++) {
-            int index = i;
-            hooks.add(layers.get(i).registerForwardHook((m, in, out) -> {
-                if (outputsOf[index] != null) throw new IllegalArgumentException("KroneckerFisherAnalysis: " + m + " runs twice in one forward pass");
-                inputsOf[index] = in.detach();
-                outputsOf[index] = out;
-            }));
-        }
-        Tensor z;
-        try {
-            z = network.forward(x);
-        } finally {
-            hooks.forEach(Module.HookHandle::remove);
-        }
-        for (int i = 0; i < l; i++) {
-            if (outputsOf[i] == null) throw new IllegalArgumentException("KroneckerFisherAnalysis: " + layers.get(i) + " was not used by the forward pass");
-            if (inputsOf[i].rank() != 2) {
-                throw new IllegalArgumentException("KroneckerFisherAnalysis: " + layers.get(i) + " got input " + inputsOf[i].shape() + "; only [N, in] inputs are supported");
-            }
-        }
+        LayerRecording rec = LayerRecording.forward(network, layers, x, "KroneckerFisherAnalysis");
+        Tensor z = rec.output();
         int n = z.dim(0);
         int k = z.size() / n;
         double[][] sqrt = outputFisherSquareRoots(loss, z, n, k);
 
         // ā per layer [N][d+1] and g^{(c)} per layer [c][N][d]
         double[][][] abar = new double[l][][];
-        for (int i = 0; i < l; i++) abar[i] = homogeneous(inputsOf[i], layers.get(i).hasBias());
+        for (int i = 0; i < l; i++) abar[i] = LayerRecording.homogeneous(rec.inputs()[i], layers.get(i).hasBias());
         double[][][][] gs = new double[l][k][][];
-        List<Tensor> pre = List.of(outputsOf);
+        List<Tensor> pre = List.of(rec.preActivations());
         for (int c = 0; c < k; c++) {
             double[] u = new double[n * k];
             for (int row = 0; row < n; row++) for (int e = 0; e < k; e++) u[row * k + e] = sqrt[row][e * k + c];
             List<Tensor> grads = Autograd.grad(List.of(z), pre, List.of(Tensor.of(u, z.dims()).to(z.dtype())), false, true);
-            for (int i = 0; i < l; i++) gs[i][c] = rows(grads.get(i));
+            for (int i = 0; i < l; i++) gs[i][c] = LayerRecording.rows(grads.get(i));
         }
 
         int[] sizes = new int[l];
@@ -183,26 +157,6 @@ public final class KroneckerFisherAnalysis {
             roots[row] = root;
         }
         return roots;
-    }
-
-    private static double[][] homogeneous(Tensor input, boolean bias) {
-        double[][] r = rows(input);
-        if (!bias) return r;
-        double[][] out = new double[r.length][];
-        for (int i = 0; i < r.length; i++) {
-            out[i] = java.util.Arrays.copyOf(r[i], r[i].length + 1);
-            out[i][r[i].length] = 1;
-        }
-        return out;
-    }
-
-    private static double[][] rows(Tensor t) {
-        int n = t.dim(0);
-        int d = t.size() / n;
-        double[] all = t.toDoubleArray();
-        double[][] out = new double[n][d];
-        for (int i = 0; i < n; i++) System.arraycopy(all, i * d, out[i], 0, d);
-        return out;
     }
 
     private static DMatrixRMaj meanOuter(double[][] x, double[][] y, int n) {
