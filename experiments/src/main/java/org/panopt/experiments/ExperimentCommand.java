@@ -36,7 +36,12 @@ public abstract class ExperimentCommand implements Callable<Integer> {
     public final Integer call() throws Exception {
         Run run = Run.start(common.out, spec.name(), commandLine(), options(), title());
         lastRun = run;
-        execute(run);
+        try {
+            execute(run);
+        } catch (Exception | Error e) {
+            run.fail(e);
+            throw e;
+        }
         run.finish();
         System.out.println(spec.name() + ": wrote " + run.dir().resolve("report.md"));
         return 0;

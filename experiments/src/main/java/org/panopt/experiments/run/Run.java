@@ -27,6 +27,7 @@ import java.util.Map;
  * Every file but the append-only metrics is written to a temporary file and renamed. A run stopped by
  * Ctrl-C (or any JVM exit before {@link #finish}) still gets its report — marked interrupted, with what it
  * had — and its config with status {@code interrupted}, from a shutdown hook; metrics keep their whole rows.
+ * A run whose experiment throws ends through {@link #fail}: status {@code failed}, the error in both files.
  */
 public final class Run {
     private static final DateTimeFormatter STAMP = DateTimeFormatter.ofPattern("yyyyMMdd-HHmmss").withZone(ZoneOffset.UTC);
@@ -150,6 +151,25 @@ public final class Run {
             // the hook is running or about to: it will find the run finished
         }
         close("completed", "Completed in " + seconds() + " s.");
+    }
+
+    /**
+     * Ends a run whose experiment threw: closes the metrics, writes report.md (what ran, then the error) and
+     * config.json with status {@code failed} and the error — a failed run is never left looking interrupted.
+     */
+    public synchronized void fail(Throwable error) {
+        if (finished) return;
+        finished = true;
+        try {
+            Runtime.getRuntime().removeShutdownHook(shutdownHook);
+        } catch (IllegalStateException shuttingDown) {
+            // the hook is running or about to: it will find the run finished
+        }
+        String message = error.getClass().getSimpleName() + (error.getMessage() == null ? "" : ": " + error.getMessage());
+        synchronized (config) {
+            config.put("error", message);
+        }
+        close("failed", "**Failed** after " + seconds() + " s: " + message.replace("\n", " "));
     }
 
     private synchronized void interrupted() {
