@@ -5,6 +5,7 @@ import java.util.Arrays;
 import jdk.incubator.vector.DoubleVector;
 import jdk.incubator.vector.VectorMask;
 import jdk.incubator.vector.VectorOperators;
+import jdk.incubator.vector.VectorShuffle;
 import jdk.incubator.vector.VectorSpecies;
 
 /**
@@ -22,6 +23,15 @@ import jdk.incubator.vector.VectorSpecies;
  * falls back to boxed scalar code (measured here: 30× slower for exp), and a single method holding
  * every loop would exceed the JIT's size limit. So the switch picks a method, and each method's loop
  * names its operator literally.
+ *
+ * <p><b>Determinism.</b> Every kernel gives the same bits in the interpreter, in C1- and in C2-compiled code
+ * (checked by {@code InterpretedEqualsCompiledTest}), so a computation does not depend on when the JIT compiled
+ * what. Hence no Vector-API transcendental ({@code lanewise(EXP)} etc.: SVML intrinsics once compiled, a
+ * different rounding before) and no {@code reduceLanes(ADD)} (its order is unspecified and differs between the
+ * two): exp, log, tanh, log1p and expm1 come from {@link DoubleMath}, built from exactly rounded operations;
+ * sums keep lane-wise accumulators whose lanes are then added in a fixed tree ({@link #sumLanes}). MAX and MIN
+ * reductions are exact in any order and keep {@code reduceLanes}. A result still depends on the vector width
+ * (the lanes a sum is split over), so it may differ between machines with different SIMD widths.
  */
 public final class DoubleMaps {
     static final VectorSpecies<Double> S = DoubleVector.SPECIES_PREFERRED;
@@ -34,7 +44,10 @@ public final class DoubleMaps {
     /** y[i] = op(x[xs·i]) for i in [0, n). */
     public static void unary(UnaryOp op, double[] x, int xo, int xs, double[] y, int yo, int n) {
         if (xs == 0) {
-            Arrays.fill(y, yo, yo + n, op.apply(x[xo]));
+            // One element through the vector kernel, so a broadcast gives the bits a contiguous run would.
+            double[] one = new double[1];
+            if (n > 0) unary(op, new double[] {x[xo]}, 0, 1, one, 0, 1);
+            Arrays.fill(y, yo, yo + n, one[0]);
             return;
         }
         switch (op) {
@@ -82,14 +95,14 @@ public final class DoubleMaps {
     private static void exp(double[] x, int xo, double[] y, int yo, int n) {
         for (int i = 0; i < n; i += L) {
             VectorMask<Double> m = S.indexInRange(i, n);
-            load(x, xo + i, m).lanewise(VectorOperators.EXP).intoArray(y, yo + i, m);
+            DoubleMath.exp(load(x, xo + i, m)).intoArray(y, yo + i, m);
         }
     }
 
     private static void log(double[] x, int xo, double[] y, int yo, int n) {
         for (int i = 0; i < n; i += L) {
             VectorMask<Double> m = S.indexInRange(i, n);
-            load(x, xo + i, m).lanewise(VectorOperators.LOG).intoArray(y, yo + i, m);
+            DoubleMath.log(load(x, xo + i, m)).intoArray(y, yo + i, m);
         }
     }
 
@@ -111,15 +124,14 @@ public final class DoubleMaps {
     private static void tanh(double[] x, int xo, double[] y, int yo, int n) {
         for (int i = 0; i < n; i += L) {
             VectorMask<Double> m = S.indexInRange(i, n);
-            load(x, xo + i, m).lanewise(VectorOperators.TANH).intoArray(y, yo + i, m);
+            DoubleMath.tanh(load(x, xo + i, m)).intoArray(y, yo + i, m);
         }
     }
 
     private static void sigmoid(double[] x, int xo, double[] y, int yo, int n) {
-        DoubleVector one = DoubleVector.broadcast(S, 1.0);
         for (int i = 0; i < n; i += L) {
             VectorMask<Double> m = S.indexInRange(i, n);
-            one.div(load(x, xo + i, m).neg().lanewise(VectorOperators.EXP).add(one)).intoArray(y, yo + i, m);
+            DoubleMath.sigmoid(load(x, xo + i, m)).intoArray(y, yo + i, m);
         }
     }
 
@@ -158,29 +170,25 @@ public final class DoubleMaps {
     private static void log1p(double[] x, int xo, double[] y, int yo, int n) {
         for (int i = 0; i < n; i += L) {
             VectorMask<Double> m = S.indexInRange(i, n);
-            load(x, xo + i, m).lanewise(VectorOperators.LOG1P).intoArray(y, yo + i, m);
+            DoubleMath.log1p(load(x, xo + i, m)).intoArray(y, yo + i, m);
         }
     }
 
     private static void expm1(double[] x, int xo, double[] y, int yo, int n) {
         for (int i = 0; i < n; i += L) {
             VectorMask<Double> m = S.indexInRange(i, n);
-            load(x, xo + i, m).lanewise(VectorOperators.EXPM1).intoArray(y, yo + i, m);
+            DoubleMath.expm1(load(x, xo + i, m)).intoArray(y, yo + i, m);
         }
     }
 
+    // sin, cos and pow are scalar StrictMath loops (fdlibm, the same bits everywhere): no training path uses
+    // them in bulk, and a vector version with its own argument reduction would not be worth its tests.
     private static void sin(double[] x, int xo, double[] y, int yo, int n) {
-        for (int i = 0; i < n; i += L) {
-            VectorMask<Double> m = S.indexInRange(i, n);
-            load(x, xo + i, m).lanewise(VectorOperators.SIN).intoArray(y, yo + i, m);
-        }
+        for (int i = 0; i < n; i++) y[yo + i] = StrictMath.sin(x[xo + i]);
     }
 
     private static void cos(double[] x, int xo, double[] y, int yo, int n) {
-        for (int i = 0; i < n; i += L) {
-            VectorMask<Double> m = S.indexInRange(i, n);
-            load(x, xo + i, m).lanewise(VectorOperators.COS).intoArray(y, yo + i, m);
-        }
+        for (int i = 0; i < n; i++) y[yo + i] = StrictMath.cos(x[xo + i]);
     }
 
     // max(x, 0) + log1p(exp(−|x|)): no overflow for large x, no lost digits for very negative x.
@@ -188,7 +196,7 @@ public final class DoubleMaps {
         for (int i = 0; i < n; i += L) {
             VectorMask<Double> m = S.indexInRange(i, n);
             DoubleVector v = load(x, xo + i, m);
-            DoubleVector t = v.abs().neg().lanewise(VectorOperators.EXP).lanewise(VectorOperators.LOG1P);
+            DoubleVector t = DoubleMath.log1p(DoubleMath.exp(v.abs().neg()));
             v.max(0.0).add(t).intoArray(y, yo + i, m);
         }
     }
@@ -270,10 +278,7 @@ public final class DoubleMaps {
     }
 
     private static void pow(double[] a, int ao, int as, double[] b, int bo, int bs, double[] y, int yo, int n) {
-        for (int i = 0; i < n; i += L) {
-            VectorMask<Double> m = S.indexInRange(i, n);
-            operand(a, ao, as, i, m).lanewise(VectorOperators.POW, operand(b, bo, bs, i, m)).intoArray(y, yo + i, m);
-        }
+        for (int i = 0; i < n; i++) y[yo + i] = StrictMath.pow(a[ao + as * i], b[bo + bs * i]);
     }
 
     private static void eq(double[] a, int ao, int as, double[] b, int bo, int bs, double[] y, int yo, int n) {
@@ -356,7 +361,8 @@ public final class DoubleMaps {
         };
     }
 
-    // Two accumulators hide the latency of the add chain; masked-off tail lanes load as 0.
+    // Two accumulators hide the latency of the add chain; masked-off tail lanes load as 0. Pairs of whole
+    // vectors go to acc0 and acc1, the rest (the last one masked) to acc0: a fixed order, whatever compiled it.
     private static double sum(double[] x, int xo, int n) {
         DoubleVector acc0 = DoubleVector.zero(S);
         DoubleVector acc1 = DoubleVector.zero(S);
@@ -366,7 +372,7 @@ public final class DoubleMaps {
             acc1 = acc1.add(DoubleVector.fromArray(S, x, xo + i + L));
         }
         for (; i < n; i += L) acc0 = acc0.add(load(x, xo + i, S.indexInRange(i, n)));
-        return acc0.add(acc1).reduceLanes(VectorOperators.ADD);
+        return sumLanes(acc0.add(acc1));
     }
 
     private static double max(double[] x, int xo, int n) {
@@ -409,7 +415,27 @@ public final class DoubleMaps {
             VectorMask<Double> m = S.indexInRange(i, n);
             acc0 = load(x, xo + i, m).fma(load(y, yo + i, m), acc0);
         }
-        return acc0.add(acc1).reduceLanes(VectorOperators.ADD);
+        return sumLanes(acc0.add(acc1));
+    }
+
+    /** FOLD[j] moves lane i + 2^j to lane i (wrapping): the shuffles of {@link #sumLanes}. */
+    private static final VectorShuffle<Double>[] FOLD = folds();
+
+    @SuppressWarnings("unchecked")
+    private static VectorShuffle<Double>[] folds() {
+        VectorShuffle<Double>[] f = new VectorShuffle[Integer.numberOfTrailingZeros(L)];
+        for (int j = 0; j < f.length; j++) f[j] = VectorShuffle.iota(S, 1 << j, 1, true);
+        return f;
+    }
+
+    /**
+     * The sum of v's lanes in a fixed pairwise tree: lane i + lane i + L/2, then + L/4, …, down to lane 0. Each
+     * step is a lane-wise add, rounded the same way interpreted or compiled (reduceLanes(ADD) leaves its order
+     * to the implementation, and C2's differs from the interpreter's).
+     */
+    static double sumLanes(DoubleVector v) {
+        for (int j = FOLD.length - 1; j >= 0; j--) v = v.add(v.rearrange(FOLD[j]));
+        return v.lane(0);
     }
 
     // ------------------------------------------------------------------ softmax
@@ -425,15 +451,15 @@ public final class DoubleMaps {
         DoubleVector sum = DoubleVector.zero(S);
         for (int i = 0; i < n; i += L) {
             VectorMask<Double> m = S.indexInRange(i, n);
-            DoubleVector e = load(x, xo + i, m).sub(vmax).lanewise(VectorOperators.EXP);
+            DoubleVector e = DoubleMath.exp(load(x, xo + i, m).sub(vmax));
             sum = sum.add(e, m);
             if (!log) e.intoArray(y, yo + i, m);
         }
-        double s = sum.reduceLanes(VectorOperators.ADD);
+        double s = sumLanes(sum);
         if (log) {
             // (x − max) − log s, not x − (max + log s): the sum max + log s would round at the scale of
             // max, losing log s's digits when the logits are large (double: 3e-5 absolute at |x| = 1000).
-            DoubleVector logS = DoubleVector.broadcast(S, Math.log(s));
+            DoubleVector logS = DoubleMath.log(DoubleVector.broadcast(S, s));
             for (int i = 0; i < n; i += L) {
                 VectorMask<Double> m = S.indexInRange(i, n);
                 load(x, xo + i, m).sub(vmax).sub(logS).intoArray(y, yo + i, m);
@@ -455,8 +481,8 @@ public final class DoubleMaps {
         DoubleVector sum = DoubleVector.zero(S);
         for (int i = 0; i < n; i += L) {
             VectorMask<Double> m = S.indexInRange(i, n);
-            sum = sum.add(load(x, xo + i, m).sub(vmax).lanewise(VectorOperators.EXP), m);
+            sum = sum.add(DoubleMath.exp(load(x, xo + i, m).sub(vmax)), m);
         }
-        return max + Math.log(sum.reduceLanes(VectorOperators.ADD));
+        return max + DoubleMath.log(DoubleVector.broadcast(S, sumLanes(sum))).lane(0);
     }
 }

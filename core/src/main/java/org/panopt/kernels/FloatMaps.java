@@ -4,6 +4,7 @@ import java.util.Arrays;
 import jdk.incubator.vector.FloatVector;
 import jdk.incubator.vector.VectorMask;
 import jdk.incubator.vector.VectorOperators;
+import jdk.incubator.vector.VectorShuffle;
 import jdk.incubator.vector.VectorSpecies;
 
 /**
@@ -21,6 +22,15 @@ import jdk.incubator.vector.VectorSpecies;
  * falls back to boxed scalar code (measured here: 30× slower for exp), and a single method holding
  * every loop would exceed the JIT's size limit. So the switch picks a method, and each method's loop
  * names its operator literally.
+ *
+ * <p><b>Determinism.</b> Every kernel gives the same bits in the interpreter, in C1- and in C2-compiled code
+ * (checked by {@code InterpretedEqualsCompiledTest}), so a computation does not depend on when the JIT compiled
+ * what. Hence no Vector-API transcendental ({@code lanewise(EXP)} etc.: SVML intrinsics once compiled, a
+ * different rounding before) and no {@code reduceLanes(ADD)} (its order is unspecified and differs between the
+ * two): exp, log, tanh, log1p and expm1 come from {@link FloatMath}, built from exactly rounded operations;
+ * sums keep lane-wise accumulators whose lanes are then added in a fixed tree ({@link #sumLanes}). MAX and MIN
+ * reductions are exact in any order and keep {@code reduceLanes}. A result still depends on the vector width
+ * (the lanes a sum is split over), so it may differ between machines with different SIMD widths.
  */
 public final class FloatMaps {
     static final VectorSpecies<Float> S = FloatVector.SPECIES_PREFERRED;
@@ -33,7 +43,10 @@ public final class FloatMaps {
     /** y[i] = op(x[xs·i]) for i in [0, n). */
     public static void unary(UnaryOp op, float[] x, int xo, int xs, float[] y, int yo, int n) {
         if (xs == 0) {
-            Arrays.fill(y, yo, yo + n, (float) op.apply(x[xo]));
+            // One element through the vector kernel, so a broadcast gives the bits a contiguous run would.
+            float[] one = new float[1];
+            if (n > 0) unary(op, new float[] {x[xo]}, 0, 1, one, 0, 1);
+            Arrays.fill(y, yo, yo + n, one[0]);
             return;
         }
         switch (op) {
@@ -81,14 +94,14 @@ public final class FloatMaps {
     private static void exp(float[] x, int xo, float[] y, int yo, int n) {
         for (int i = 0; i < n; i += L) {
             VectorMask<Float> m = S.indexInRange(i, n);
-            load(x, xo + i, m).lanewise(VectorOperators.EXP).intoArray(y, yo + i, m);
+            FloatMath.exp(load(x, xo + i, m)).intoArray(y, yo + i, m);
         }
     }
 
     private static void log(float[] x, int xo, float[] y, int yo, int n) {
         for (int i = 0; i < n; i += L) {
             VectorMask<Float> m = S.indexInRange(i, n);
-            load(x, xo + i, m).lanewise(VectorOperators.LOG).intoArray(y, yo + i, m);
+            FloatMath.log(load(x, xo + i, m)).intoArray(y, yo + i, m);
         }
     }
 
@@ -110,15 +123,14 @@ public final class FloatMaps {
     private static void tanh(float[] x, int xo, float[] y, int yo, int n) {
         for (int i = 0; i < n; i += L) {
             VectorMask<Float> m = S.indexInRange(i, n);
-            load(x, xo + i, m).lanewise(VectorOperators.TANH).intoArray(y, yo + i, m);
+            FloatMath.tanh(load(x, xo + i, m)).intoArray(y, yo + i, m);
         }
     }
 
     private static void sigmoid(float[] x, int xo, float[] y, int yo, int n) {
-        FloatVector one = FloatVector.broadcast(S, 1f);
         for (int i = 0; i < n; i += L) {
             VectorMask<Float> m = S.indexInRange(i, n);
-            one.div(load(x, xo + i, m).neg().lanewise(VectorOperators.EXP).add(one)).intoArray(y, yo + i, m);
+            FloatMath.sigmoid(load(x, xo + i, m)).intoArray(y, yo + i, m);
         }
     }
 
@@ -157,29 +169,25 @@ public final class FloatMaps {
     private static void log1p(float[] x, int xo, float[] y, int yo, int n) {
         for (int i = 0; i < n; i += L) {
             VectorMask<Float> m = S.indexInRange(i, n);
-            load(x, xo + i, m).lanewise(VectorOperators.LOG1P).intoArray(y, yo + i, m);
+            FloatMath.log1p(load(x, xo + i, m)).intoArray(y, yo + i, m);
         }
     }
 
     private static void expm1(float[] x, int xo, float[] y, int yo, int n) {
         for (int i = 0; i < n; i += L) {
             VectorMask<Float> m = S.indexInRange(i, n);
-            load(x, xo + i, m).lanewise(VectorOperators.EXPM1).intoArray(y, yo + i, m);
+            FloatMath.expm1(load(x, xo + i, m)).intoArray(y, yo + i, m);
         }
     }
 
+    // sin, cos and pow are scalar StrictMath loops (fdlibm, the same bits everywhere): no training path uses
+    // them in bulk, and a vector version with its own argument reduction would not be worth its tests.
     private static void sin(float[] x, int xo, float[] y, int yo, int n) {
-        for (int i = 0; i < n; i += L) {
-            VectorMask<Float> m = S.indexInRange(i, n);
-            load(x, xo + i, m).lanewise(VectorOperators.SIN).intoArray(y, yo + i, m);
-        }
+        for (int i = 0; i < n; i++) y[yo + i] = (float) StrictMath.sin(x[xo + i]);
     }
 
     private static void cos(float[] x, int xo, float[] y, int yo, int n) {
-        for (int i = 0; i < n; i += L) {
-            VectorMask<Float> m = S.indexInRange(i, n);
-            load(x, xo + i, m).lanewise(VectorOperators.COS).intoArray(y, yo + i, m);
-        }
+        for (int i = 0; i < n; i++) y[yo + i] = (float) StrictMath.cos(x[xo + i]);
     }
 
     // max(x, 0) + log1p(exp(−|x|)): no overflow for large x, no lost digits for very negative x.
@@ -187,7 +195,7 @@ public final class FloatMaps {
         for (int i = 0; i < n; i += L) {
             VectorMask<Float> m = S.indexInRange(i, n);
             FloatVector v = load(x, xo + i, m);
-            FloatVector t = v.abs().neg().lanewise(VectorOperators.EXP).lanewise(VectorOperators.LOG1P);
+            FloatVector t = FloatMath.log1p(FloatMath.exp(v.abs().neg()));
             v.max(0f).add(t).intoArray(y, yo + i, m);
         }
     }
@@ -269,10 +277,7 @@ public final class FloatMaps {
     }
 
     private static void pow(float[] a, int ao, int as, float[] b, int bo, int bs, float[] y, int yo, int n) {
-        for (int i = 0; i < n; i += L) {
-            VectorMask<Float> m = S.indexInRange(i, n);
-            operand(a, ao, as, i, m).lanewise(VectorOperators.POW, operand(b, bo, bs, i, m)).intoArray(y, yo + i, m);
-        }
+        for (int i = 0; i < n; i++) y[yo + i] = (float) StrictMath.pow(a[ao + as * i], b[bo + bs * i]);
     }
 
     private static void eq(float[] a, int ao, int as, float[] b, int bo, int bs, float[] y, int yo, int n) {
@@ -355,7 +360,8 @@ public final class FloatMaps {
         };
     }
 
-    // Two accumulators hide the latency of the add chain; masked-off tail lanes load as 0.
+    // Two accumulators hide the latency of the add chain; masked-off tail lanes load as 0. Pairs of whole
+    // vectors go to acc0 and acc1, the rest (the last one masked) to acc0: a fixed order, whatever compiled it.
     private static float sum(float[] x, int xo, int n) {
         FloatVector acc0 = FloatVector.zero(S);
         FloatVector acc1 = FloatVector.zero(S);
@@ -365,7 +371,7 @@ public final class FloatMaps {
             acc1 = acc1.add(FloatVector.fromArray(S, x, xo + i + L));
         }
         for (; i < n; i += L) acc0 = acc0.add(load(x, xo + i, S.indexInRange(i, n)));
-        return acc0.add(acc1).reduceLanes(VectorOperators.ADD);
+        return sumLanes(acc0.add(acc1));
     }
 
     private static float max(float[] x, int xo, int n) {
@@ -408,7 +414,27 @@ public final class FloatMaps {
             VectorMask<Float> m = S.indexInRange(i, n);
             acc0 = load(x, xo + i, m).fma(load(y, yo + i, m), acc0);
         }
-        return acc0.add(acc1).reduceLanes(VectorOperators.ADD);
+        return sumLanes(acc0.add(acc1));
+    }
+
+    /** FOLD[j] moves lane i + 2^j to lane i (wrapping): the shuffles of {@link #sumLanes}. */
+    private static final VectorShuffle<Float>[] FOLD = folds();
+
+    @SuppressWarnings("unchecked")
+    private static VectorShuffle<Float>[] folds() {
+        VectorShuffle<Float>[] f = new VectorShuffle[Integer.numberOfTrailingZeros(L)];
+        for (int j = 0; j < f.length; j++) f[j] = VectorShuffle.iota(S, 1 << j, 1, true);
+        return f;
+    }
+
+    /**
+     * The sum of v's lanes in a fixed pairwise tree: lane i + lane i + L/2, then + L/4, …, down to lane 0. Each
+     * step is a lane-wise add, rounded the same way interpreted or compiled (reduceLanes(ADD) leaves its order
+     * to the implementation, and C2's differs from the interpreter's).
+     */
+    static float sumLanes(FloatVector v) {
+        for (int j = FOLD.length - 1; j >= 0; j--) v = v.add(v.rearrange(FOLD[j]));
+        return v.lane(0);
     }
 
     // ------------------------------------------------------------------ softmax
@@ -424,15 +450,15 @@ public final class FloatMaps {
         FloatVector sum = FloatVector.zero(S);
         for (int i = 0; i < n; i += L) {
             VectorMask<Float> m = S.indexInRange(i, n);
-            FloatVector e = load(x, xo + i, m).sub(vmax).lanewise(VectorOperators.EXP);
+            FloatVector e = FloatMath.exp(load(x, xo + i, m).sub(vmax));
             sum = sum.add(e, m);
             if (!log) e.intoArray(y, yo + i, m);
         }
-        float s = sum.reduceLanes(VectorOperators.ADD);
+        float s = sumLanes(sum);
         if (log) {
             // (x − max) − log s, not x − (max + log s): the sum max + log s would round at the scale of
             // max, losing log s's digits when the logits are large (float: 3e-5 absolute at |x| = 1000).
-            FloatVector logS = FloatVector.broadcast(S, (float) Math.log(s));
+            FloatVector logS = FloatMath.log(FloatVector.broadcast(S, s));
             for (int i = 0; i < n; i += L) {
                 VectorMask<Float> m = S.indexInRange(i, n);
                 load(x, xo + i, m).sub(vmax).sub(logS).intoArray(y, yo + i, m);
@@ -454,8 +480,8 @@ public final class FloatMaps {
         FloatVector sum = FloatVector.zero(S);
         for (int i = 0; i < n; i += L) {
             VectorMask<Float> m = S.indexInRange(i, n);
-            sum = sum.add(load(x, xo + i, m).sub(vmax).lanewise(VectorOperators.EXP), m);
+            sum = sum.add(FloatMath.exp(load(x, xo + i, m).sub(vmax)), m);
         }
-        return max + (float) Math.log(sum.reduceLanes(VectorOperators.ADD));
+        return max + FloatMath.log(FloatVector.broadcast(S, sumLanes(sum))).lane(0);
     }
 }

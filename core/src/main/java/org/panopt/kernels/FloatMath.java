@@ -1,0 +1,254 @@
+package org.panopt.kernels;
+
+import static jdk.incubator.vector.VectorOperators.EQ;
+import static jdk.incubator.vector.VectorOperators.GE;
+import static jdk.incubator.vector.VectorOperators.GT;
+import static jdk.incubator.vector.VectorOperators.LSHL;
+import static jdk.incubator.vector.VectorOperators.LSHR;
+import static jdk.incubator.vector.VectorOperators.LT;
+import static jdk.incubator.vector.VectorOperators.NE;
+import static jdk.incubator.vector.VectorOperators.SUB;
+
+import jdk.incubator.vector.FloatVector;
+import jdk.incubator.vector.IntVector;
+import jdk.incubator.vector.VectorMask;
+
+/**
+ * exp, expm1, log, log1p, tanh and the logistic sigmoid on float32 vectors, computed in float32 from operations
+ * that IEEE 754 rounds exactly (add, sub, mul, fma, div, compare/blend, integer and bit operations), so a lane
+ * gives the same bits in the interpreter, in C1- and in C2-compiled code. The Vector API's own
+ * {@code lanewise(EXP)} and friends do not: compiled, they call SVML-style intrinsics; interpreted, they round
+ * {@code Math.exp} in double to float; the two differ in the last bit for most inputs, so a training run would
+ * depend on when the JIT compiled which kernel. {@link DoubleMath} is the float64 counterpart, written by hand
+ * (longer polynomials, long lanes).
+ *
+ * <p>Every lane is computed on its own, so a masked tail lane gives the bits a full-vector lane gives. The methods
+ * are small so that they inline into the loops of {@link FloatMaps}; the few branches only skip work when no lane
+ * needs it (they never change a result).
+ *
+ * <ul>
+ * <li><b>exp</b>: x = n·ln 2 + r with n = round(x·log₂e) and |r| ≤ ln2/2, by Cody–Waite reduction with fma
+ * (x − n·LN2_HI is exact, the LN2_LO term rounds once); e^r = 1 + r + r²Q(r), Q of degree 4; 2ⁿ is built from
+ * exponent bits as two factors 2^n₁·2^n₂, each a normal number, so the result is rounded once also where it is
+ * subnormal or overflows.
+ * <li><b>expm1</b>: the same reduction with n rounded towards zero, so that r has the sign of x and
+ * e^x − 1 = 2ⁿ(e^r − 1) + (2ⁿ − 1) adds two terms of one sign (no cancellation), in one fma; Q of degree 6 on
+ * |r| ≤ ln 2.
+ * <li><b>log</b>: x = 2ᵏ·m with m ∈ [√½, √2) from the bits (subnormals scaled by 2²³ first);
+ * log m = 2 atanh(s), s = (m − 1)/(m + 1), as f − (f²/2 − s(f²/2 + z·T(z))) with f = m − 1, z = s² and T of degree
+ * 2 (fdlibm's arrangement); k·ln 2 is added in two parts, the high one in the final fma.
+ * <li><b>log1p</b>: log(u) + c/u with u = 1 + x rounded and c = (1 + x) − u its rounding error, exactly.
+ * <li><b>tanh</b>: |x| &lt; 0.55: x + x·z·P(z), z = x², P of degree 4; beyond, 1 − 2/(e^{2|x|} + 1) with the sign
+ * of x (the quotient is at most ½ there, so the subtraction loses nothing).
+ * <li><b>sigmoid</b>: 1/(1 + e) for x ≥ 0 and e/(1 + e) for x &lt; 0, e = e^{−|x|} ≤ 1, with 1 + e's rounding
+ * error and the division's residual (an fma) added back, so only e's error and one rounding remain.
+ * </ul>
+ * Polynomials are near-minimax fits computed by {@code core/scripts/math_coefficients.py}.
+ *
+ * <p>Special values follow {@link StrictMath}: NaN gives NaN; exp(+∞) = +∞, exp(−∞) = +0; expm1(−∞) = −1;
+ * log(±0) = −∞, log(x &lt; 0) = NaN, log(+∞) = +∞; log1p(−1) = −∞; expm1, log1p and tanh keep the sign of ±0;
+ * tanh(±∞) = ±1; overflow gives +∞ and underflow 0 (through the subnormals) where the true value rounds so.
+ *
+ * <p>Accuracy: the largest error against {@code StrictMath} evaluated in double, in ulps of the float32 result,
+ * over every 1021st float bit pattern and 2²⁰ random inputs ({@code MathAccuracy sweep}; {@code MathKernelsTest}
+ * requires at most 2): exp 1.04, expm1 1.34, log 0.82, log1p 1.20, tanh 1.42, sigmoid 1.45 (softplus,
+ * composed in {@link FloatMaps}, 1.75).
+ */
+final class FloatMath {
+    private FloatMath() {}
+
+    private static final float LOG2E = 0x1.715476p+0f;
+    /** ln 2 rounded to float, and the rest: n·LN2_HI + n·LN2_LO is n·ln 2 to 2⁻⁵⁰ relative. */
+    private static final float LN2_HI = 0x1.62e43p-1f;
+    private static final float LN2_LO = -0x1.05c61p-29f;
+    /** 1.5·2²³: adding it rounds a float below 2²² in magnitude to an integer, which its low bits then hold. */
+    private static final float SHIFTER = 0x1.8p23f;
+    private static final int SIGN = 0x80000000;
+
+    // exp: e^r = 1 + r + r²·(E0 + E1 r + … + E4 r⁴), |r| ≤ ln2/2
+    private static final float E0 = 0x1p-1f;
+    private static final float E1 = 0x1.5554dcp-3f;
+    private static final float E2 = 0x1.555518p-5f;
+    private static final float E3 = 0x1.120c1ap-7f;
+    private static final float E4 = 0x1.6d11b6p-10f;
+
+    // expm1: e^r − 1 = r + r²·(M0 + M1 r + … + M6 r⁶), |r| ≤ ln 2
+    private static final float M0 = 0x1p-1f;
+    private static final float M1 = 0x1.55555ap-3f;
+    private static final float M2 = 0x1.555558p-5f;
+    private static final float M3 = 0x1.110c56p-7f;
+    private static final float M4 = 0x1.6c12fap-10f;
+    private static final float M5 = 0x1.a50062p-13f;
+    private static final float M6 = 0x1.a40498p-16f;
+
+    // tanh: tanh x = x + x·z·(P0 + P1 z + … + P4 z⁴), z = x², |x| < 0.55
+    private static final float P0 = -0x1.555554p-2f;
+    private static final float P1 = 0x1.110feap-3f;
+    private static final float P2 = -0x1.b9a044p-5f;
+    private static final float P3 = 0x1.5d220ep-6f;
+    private static final float P4 = -0x1.b13538p-8f;
+
+    // log: log(1+f) = 2s + s·z·(T0 + T1 z + T2 z²), s = f/(2+f), z = s² ≤ 0.0295
+    private static final float T0 = 0x1.55555cp-1f;
+    private static final float T1 = 0x1.997c2ep-2f;
+    private static final float T2 = 0x1.2ee656p-2f;
+
+    /** Inputs clamped to [EXP_MIN, EXP_MAX] give the same exp: 0 below (e^−104 &lt; 2⁻¹⁵⁰), +∞ above. */
+    private static final float EXP_MIN = -104f;
+    private static final float EXP_MAX = 89f;
+    /** expm1 is −1 below −30 (e^−30 &lt; 2⁻⁴³); above 80 it is exp (e^x − 1 rounds to e^x beyond 2²⁵). */
+    private static final float EXPM1_MIN = -30f;
+    private static final float EXPM1_MAX = 80f;
+    /** Below this |x|, tanh uses its polynomial; tanh(0.55) > ½. */
+    private static final float TANH_SMALL = 0.55f;
+
+    private static final int SQRT_HALF_BITS = 0x3f3504f3; // the bits of √½
+    private static final int MANTISSA = 0x007fffff;
+    /** log1p(x) for x in (LOG1P_NEAR_MIN, LOG1P_NEAR_MAX) = (√½ − 1, √2 − 1) goes straight to log's kernel. */
+    private static final float LOG1P_NEAR_MIN = -0x1.2bec32p-2f;
+    private static final float LOG1P_NEAR_MAX = 0x1.a82798p-2f;
+    private static final float MIN_NORMAL = 0x1p-126f;
+
+    /** e^x in every lane. */
+    static FloatVector exp(FloatVector x) {
+        FloatVector xc = x.max(EXP_MIN).min(EXP_MAX); // NaN stays NaN
+        FloatVector t = xc.fma(LOG2E, SHIFTER);        // SHIFTER + n
+        FloatVector n = t.sub(SHIFTER);
+        FloatVector r = n.fma(n.broadcast(-LN2_LO), n.fma(n.broadcast(-LN2_HI), xc));
+        FloatVector q = r.fma(E4, E3);
+        q = q.fma(r, r.broadcast(E2));
+        q = q.fma(r, r.broadcast(E1));
+        q = q.fma(r, r.broadcast(E0));
+        FloatVector p = r.mul(r).fma(q, r).add(1f);
+        // p·2ⁿ as (p·2^n₁)·2^n₂ with n₁ = round(n/2): both factors are normal for |n| ≤ 150 and the first product
+        // is exact. (bits + 127) << 23 is 2^(bits − SHIFTER bits): the shift drops SHIFTER's bits.
+        IntVector bitsN = t.reinterpretAsInts();                     // SHIFTER bits + n
+        IntVector bitsN1 = n.fma(0.5f, SHIFTER).reinterpretAsInts(); // SHIFTER bits + n₁
+        FloatVector s1 = bitsN1.add(127).lanewise(LSHL, 23).reinterpretAsFloats();
+        FloatVector s2 = bitsN.sub(bitsN1).add(127).lanewise(LSHL, 23).reinterpretAsFloats();
+        return p.mul(s1).mul(s2);
+    }
+
+    /** e^x − 1 in every lane, accurate near 0 where exp(x) − 1 would cancel. */
+    static FloatVector expm1(FloatVector x) {
+        FloatVector y = expm1Clamped(x.max(EXPM1_MIN).min(EXPM1_MAX));
+        VectorMask<Float> big = x.compare(GT, EXPM1_MAX);
+        if (big.anyTrue()) y = y.blend(exp(x), big);
+        return y.blend(x, x.compare(EQ, 0f)); // −0 stays −0
+    }
+
+    /** e^x − 1 for x in [EXPM1_MIN, EXPM1_MAX] or NaN. */
+    private static FloatVector expm1Clamped(FloatVector x) {
+        // n = round(x·log₂e − ½·sign x), about trunc(x·log₂e): r = x − n·ln 2 then has the sign of x (but for a
+        // rounding-sized r of the other sign near the multiples of ln 2, harmless), and |r| ≤ ln 2.
+        FloatVector halfSigned = x.reinterpretAsInts().and(SIGN).or(Float.floatToRawIntBits(0.5f)).reinterpretAsFloats();
+        FloatVector t = x.fma(x.broadcast(LOG2E), halfSigned.neg()).add(SHIFTER); // SHIFTER + n
+        FloatVector n = t.sub(SHIFTER);
+        FloatVector r = n.fma(n.broadcast(-LN2_LO), n.fma(n.broadcast(-LN2_HI), x));
+        FloatVector q = r.fma(M6, M5);
+        q = q.fma(r, r.broadcast(M4));
+        q = q.fma(r, r.broadcast(M3));
+        q = q.fma(r, r.broadcast(M2));
+        q = q.fma(r, r.broadcast(M1));
+        q = q.fma(r, r.broadcast(M0));
+        FloatVector em1 = r.mul(r).fma(q, r);                                           // e^r − 1
+        FloatVector s = t.reinterpretAsInts().add(127).lanewise(LSHL, 23).reinterpretAsFloats(); // 2ⁿ, |n| ≤ 116
+        // 2ⁿ − 1 is exact for |n| ≤ 24; beyond, the 1 or the 2ⁿ lies below half an ulp of the result.
+        return s.fma(em1, s.sub(1f));
+    }
+
+    /** The natural logarithm in every lane. */
+    static FloatVector log(FloatVector x) {
+        VectorMask<Float> subnormal = x.compare(LT, MIN_NORMAL); // also ≤ 0 and −∞: those are replaced below
+        FloatVector xn = x.blend(x.mul(0x1p23f), subnormal);
+        IntVector ix = xn.reinterpretAsInts().sub(SQRT_HALF_BITS);
+        FloatVector m = ix.and(MANTISSA).add(SQRT_HALF_BITS).reinterpretAsFloats(); // x = 2ᵏ·m, m ∈ [√½, √2)
+        // k as a float without an int→float conversion: (ix + 256·2²³) >>> 23 = k + 256 ∈ [0, 512), placed in
+        // the mantissa of 2²³ and subtracted out again.
+        FloatVector k = ix.add(256 << 23).lanewise(LSHR, 23).or(Float.floatToRawIntBits(0x1p23f))
+                .reinterpretAsFloats().sub(0x1p23f + 256).lanewise(SUB, 23f, subnormal);
+        FloatVector y = logCore(m.sub(1f), k);
+        VectorMask<Float> ordinary = x.compare(GT, 0f).and(x.compare(LT, Float.POSITIVE_INFINITY));
+        if (!ordinary.allTrue()) {
+            y = y.blend(x, x.compare(NE, x).or(x.compare(EQ, Float.POSITIVE_INFINITY))); // NaN, +∞
+            y = y.blend(Float.NaN, x.compare(LT, 0f));
+            y = y.blend(Float.NEGATIVE_INFINITY, x.compare(EQ, 0f));
+        }
+        return y;
+    }
+
+    /** k·ln 2 + log(1 + f) for f ∈ [√½ − 1, √2 − 1] and k an integer. */
+    private static FloatVector logCore(FloatVector f, FloatVector k) {
+        FloatVector s = f.div(f.add(2f));
+        FloatVector z = s.mul(s);
+        FloatVector tz = z.fma(T2, T1);
+        tz = tz.fma(z, z.broadcast(T0));
+        FloatVector hfsq = f.mul(f).mul(0.5f);
+        // log(1+f) = f − (f²/2 − s·(f²/2 + z·T(z))); k·ln 2 in two parts, the high one in the final fma.
+        FloatVector lo = s.fma(z.fma(tz, hfsq), k.mul(LN2_LO));
+        return k.fma(k.broadcast(LN2_HI), f.sub(hfsq.sub(lo)));
+    }
+
+    /** log(1 + x) in every lane, accurate near 0. */
+    static FloatVector log1p(FloatVector x) {
+        // Where 1 + x ∈ [√½, √2), log's kernel takes f = x itself: 1 + x is never rounded. Elsewhere
+        // log(u) + c/u with u = 1 + x rounded and c = (1 + x) − u; there |c/u| is far below |log u|.
+        VectorMask<Float> near = x.compare(GT, LOG1P_NEAR_MIN).and(x.compare(LT, LOG1P_NEAR_MAX));
+        FloatVector y;
+        if (near.allTrue()) {
+            y = logCore(x, x.broadcast(0f));
+        } else {
+            FloatVector u = x.add(1f);
+            // (1 + x) − u exactly: x − (u − 1) while u < 2 (u − 1 is exact there), 1 − (u − x) from 2 on (u − x is).
+            FloatVector c = x.sub(u.sub(1f)).blend(u.sub(x).neg().add(1f), u.compare(GE, 2f));
+            y = log(u).add(c.div(u));
+            if (near.anyTrue()) y = y.blend(logCore(x, x.broadcast(0f)), near);
+        }
+        VectorMask<Float> ordinary = x.compare(GT, -1f).and(x.compare(LT, Float.POSITIVE_INFINITY)).andNot(x.compare(EQ, 0f));
+        if (!ordinary.allTrue()) {
+            y = y.blend(x, x.compare(EQ, 0f).or(x.compare(EQ, Float.POSITIVE_INFINITY))); // ±0, +∞
+            y = y.blend(Float.NEGATIVE_INFINITY, x.compare(EQ, -1f));                  // (x < −1 is NaN already)
+        }
+        return y;
+    }
+
+    /** tanh x in every lane: tanh |x| with the sign bit of x (so also −0 and NaN keep theirs). */
+    static FloatVector tanh(FloatVector x) {
+        FloatVector a = x.abs();
+        VectorMask<Float> small = a.compare(LT, TANH_SMALL);
+        FloatVector y;
+        if (small.allTrue()) {
+            y = tanhSmall(a);
+        } else {
+            FloatVector e = exp(a.add(a)); // +∞ for large |x|: then 2/(e + 1) = 0 and tanh = 1
+            y = x.broadcast(1f).sub(x.broadcast(2f).div(e.add(1f)));
+            if (small.anyTrue()) y = y.blend(tanhSmall(a), small);
+        }
+        return y.reinterpretAsInts().or(x.reinterpretAsInts().and(SIGN)).reinterpretAsFloats();
+    }
+
+    /** tanh a = a + a·z·P(z) with z = a², for 0 ≤ a &lt; 0.55; a itself for tiny a. */
+    private static FloatVector tanhSmall(FloatVector a) {
+        FloatVector z = a.mul(a);
+        FloatVector p = z.fma(P4, P3);
+        p = p.fma(z, z.broadcast(P2));
+        p = p.fma(z, z.broadcast(P1));
+        p = p.fma(z, z.broadcast(P0));
+        return a.fma(z.mul(p), a);
+    }
+
+    /** The logistic function 1/(1 + e^{−x}) in every lane. */
+    static FloatVector sigmoid(FloatVector x) {
+        FloatVector e = exp(x.abs().neg()); // ≤ 1
+        FloatVector d = e.add(1f);
+        FloatVector err = e.sub(d.sub(1f)); // (1 + e) − d exactly (d − 1 is exact, as 1 ≥ e)
+        VectorMask<Float> negative = x.compare(LT, 0f);
+        FloatVector num = x.broadcast(1f).blend(e, negative.or(x.compare(NE, x))); // NaN: e is NaN too
+        FloatVector y = num.div(d);
+        // num/(d + err) = y + (num − y·d − y·err)/(d + err); the residual num − y·d is exact by fma, and 1/d is
+        // y for x ≥ 0 and 1 − y for x < 0, accurately enough for a correction below an ulp.
+        FloatVector residual = y.neg().fma(d, num).sub(y.mul(err));
+        FloatVector recip = y.blend(x.broadcast(1f).sub(y), negative);
+        return residual.fma(recip, y);
+    }
+}
