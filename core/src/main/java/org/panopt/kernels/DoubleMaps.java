@@ -5,7 +5,6 @@ import java.util.Arrays;
 import jdk.incubator.vector.DoubleVector;
 import jdk.incubator.vector.VectorMask;
 import jdk.incubator.vector.VectorOperators;
-import jdk.incubator.vector.VectorShuffle;
 import jdk.incubator.vector.VectorSpecies;
 
 /**
@@ -191,13 +190,36 @@ public final class DoubleMaps {
         for (int i = 0; i < n; i++) y[yo + i] = StrictMath.cos(x[xo + i]);
     }
 
-    // max(x, 0) + log1p(exp(−|x|)): no overflow for large x, no lost digits for very negative x.
+    // max(x, 0) + log1p(exp(−|x|)): no overflow for large x, no lost digits for very negative x. In blocks,
+    // exp(−|x|) into a buffer and then the rest: one loop holding both would be more than the JIT inlines into
+    // one compilation, and a math call left out of line boxes its vectors.
     private static void softplus(double[] x, int xo, double[] y, int yo, int n) {
+        double[] e = new double[Math.min(n, BLOCK)];
+        for (int b = 0; b < n; b += BLOCK) {
+            int len = Math.min(BLOCK, n - b);
+            expOfMinusAbs(x, xo + b, e, len);
+            softplusFromExp(x, xo + b, e, y, yo + b, len);
+        }
+    }
+
+    /** Elements per block of the two-pass kernels (a multiple of every vector length). */
+    private static final int BLOCK = 1024;
+
+    private static void expOfMinusAbs(double[] x, int xo, double[] e, int n) {
+        for (int i = 0; i < n; i += L) {
+            VectorMask<Double> m = S.indexInRange(i, n);
+            DoubleMath.exp(load(x, xo + i, m).abs().neg()).intoArray(e, i, m);
+        }
+    }
+
+    // y may alias x: element i of x is read before element i of y is written. Both loads come before log1p,
+    // whose inlining exhausts the JIT's budget for this method.
+    private static void softplusFromExp(double[] x, int xo, double[] e, double[] y, int yo, int n) {
         for (int i = 0; i < n; i += L) {
             VectorMask<Double> m = S.indexInRange(i, n);
             DoubleVector v = load(x, xo + i, m);
-            DoubleVector t = DoubleMath.log1p(DoubleMath.exp(v.abs().neg()));
-            v.max(0.0).add(t).intoArray(y, yo + i, m);
+            DoubleVector t = load(e, i, m);
+            v.max(0.0).add(DoubleMath.log1p(t)).intoArray(y, yo + i, m);
         }
     }
 
@@ -372,7 +394,9 @@ public final class DoubleMaps {
             acc1 = acc1.add(DoubleVector.fromArray(S, x, xo + i + L));
         }
         for (; i < n; i += L) acc0 = acc0.add(load(x, xo + i, S.indexInRange(i, n)));
-        return sumLanes(acc0.add(acc1));
+        double[] lanes = new double[L];
+        acc0.add(acc1).intoArray(lanes, 0);
+        return sumLanes(lanes);
     }
 
     private static double max(double[] x, int xo, int n) {
@@ -415,27 +439,23 @@ public final class DoubleMaps {
             VectorMask<Double> m = S.indexInRange(i, n);
             acc0 = load(x, xo + i, m).fma(load(y, yo + i, m), acc0);
         }
-        return sumLanes(acc0.add(acc1));
-    }
-
-    /** FOLD[j] moves lane i + 2^j to lane i (wrapping): the shuffles of {@link #sumLanes}. */
-    private static final VectorShuffle<Double>[] FOLD = folds();
-
-    @SuppressWarnings("unchecked")
-    private static VectorShuffle<Double>[] folds() {
-        VectorShuffle<Double>[] f = new VectorShuffle[Integer.numberOfTrailingZeros(L)];
-        for (int j = 0; j < f.length; j++) f[j] = VectorShuffle.iota(S, 1 << j, 1, true);
-        return f;
+        double[] lanes = new double[L];
+        acc0.add(acc1).intoArray(lanes, 0);
+        return sumLanes(lanes);
     }
 
     /**
-     * The sum of v's lanes in a fixed pairwise tree: lane i + lane i + L/2, then + L/4, …, down to lane 0. Each
-     * step is a lane-wise add, rounded the same way interpreted or compiled (reduceLanes(ADD) leaves its order
-     * to the implementation, and C2's differs from the interpreter's).
+     * The sum of a vector's lanes (stored into {@code lanes} by the caller) in a fixed pairwise tree: lane i plus
+     * lane i + L/2 for i < L/2, then i + L/4, …, down to lane 0. Scalar adds in a fixed order round the same
+     * way interpreted or compiled; reduceLanes(ADD) leaves its order to the implementation, and C2's differs
+     * from the interpreter's. (A plain array, not a vector argument: a vector helper the JIT fails to inline
+     * boxes its vectors.)
      */
-    static double sumLanes(DoubleVector v) {
-        for (int j = FOLD.length - 1; j >= 0; j--) v = v.add(v.rearrange(FOLD[j]));
-        return v.lane(0);
+    private static double sumLanes(double[] lanes) {
+        for (int w = lanes.length / 2; w >= 1; w /= 2) {
+            for (int i = 0; i < w; i++) lanes[i] += lanes[i + w];
+        }
+        return lanes[0];
     }
 
     // ------------------------------------------------------------------ softmax
@@ -443,33 +463,20 @@ public final class DoubleMaps {
     /**
      * Softmax (or log-softmax) of one contiguous row, stable: the row maximum is subtracted before
      * exponentiating, so no finite input overflows. y may alias x.
+     *
+     * <p>Each pass is its own small method: the JIT inlines a limited number of IR nodes into one compilation,
+     * and exp alone is many; a pass left without its vector helpers inlined would box every vector.
      */
     public static void softmaxRow(double[] x, int xo, double[] y, int yo, int n, boolean log) {
         double max = max(x, xo, n);
         if (max == Double.NEGATIVE_INFINITY) max = 0.0; // every entry −∞: exp gives 0s, not NaNs from −∞ − (−∞)
-        DoubleVector vmax = DoubleVector.broadcast(S, max);
-        DoubleVector sum = DoubleVector.zero(S);
-        for (int i = 0; i < n; i += L) {
-            VectorMask<Double> m = S.indexInRange(i, n);
-            DoubleVector e = DoubleMath.exp(load(x, xo + i, m).sub(vmax));
-            sum = sum.add(e, m);
-            if (!log) e.intoArray(y, yo + i, m);
-        }
-        double s = sumLanes(sum);
+        double s = sumOfExp(x, xo, max, log ? null : y, yo, n);
         if (log) {
             // (x − max) − log s, not x − (max + log s): the sum max + log s would round at the scale of
             // max, losing log s's digits when the logits are large (double: 3e-5 absolute at |x| = 1000).
-            DoubleVector logS = DoubleMath.log(DoubleVector.broadcast(S, s));
-            for (int i = 0; i < n; i += L) {
-                VectorMask<Double> m = S.indexInRange(i, n);
-                load(x, xo + i, m).sub(vmax).sub(logS).intoArray(y, yo + i, m);
-            }
+            subtractTwice(x, xo, max, logOf(s), y, yo, n);
         } else {
-            DoubleVector inv = DoubleVector.broadcast(S, 1.0 / s);
-            for (int i = 0; i < n; i += L) {
-                VectorMask<Double> m = S.indexInRange(i, n);
-                load(y, yo + i, m).mul(inv).intoArray(y, yo + i, m);
-            }
+            scale(y, yo, 1.0 / s, n);
         }
     }
 
@@ -477,12 +484,45 @@ public final class DoubleMaps {
     public static double logSumExpRow(double[] x, int xo, int n) {
         double max = max(x, xo, n);
         if (Double.isInfinite(max) || Double.isNaN(max)) return max;
+        return max + logOf(sumOfExp(x, xo, max, null, 0, n));
+    }
+
+    /** Σ exp(x[i] − max), lanes added by {@link #sumLanes}; also stores each exp(x[i] − max) in y unless y is null. */
+    private static double sumOfExp(double[] x, int xo, double max, double[] y, int yo, int n) {
         DoubleVector vmax = DoubleVector.broadcast(S, max);
         DoubleVector sum = DoubleVector.zero(S);
         for (int i = 0; i < n; i += L) {
             VectorMask<Double> m = S.indexInRange(i, n);
-            sum = sum.add(DoubleMath.exp(load(x, xo + i, m).sub(vmax)), m);
+            DoubleVector e = DoubleMath.exp(load(x, xo + i, m).sub(vmax));
+            sum = sum.add(e, m);
+            if (y != null) e.intoArray(y, yo + i, m);
         }
-        return max + DoubleMath.log(DoubleVector.broadcast(S, sumLanes(sum))).lane(0);
+        double[] lanes = new double[L];
+        sum.intoArray(lanes, 0);
+        return sumLanes(lanes);
+    }
+
+    /** The natural logarithm of one value, by the vector kernel: the bits a lane of {@link #log} would give. */
+    private static double logOf(double v) {
+        return DoubleMath.log(DoubleVector.broadcast(S, v)).lane(0);
+    }
+
+    /** y[i] = (x[i] − a) − b. */
+    private static void subtractTwice(double[] x, int xo, double a, double b, double[] y, int yo, int n) {
+        DoubleVector va = DoubleVector.broadcast(S, a);
+        DoubleVector vb = DoubleVector.broadcast(S, b);
+        for (int i = 0; i < n; i += L) {
+            VectorMask<Double> m = S.indexInRange(i, n);
+            load(x, xo + i, m).sub(va).sub(vb).intoArray(y, yo + i, m);
+        }
+    }
+
+    /** y[i] ·= c. */
+    private static void scale(double[] y, int yo, double c, int n) {
+        DoubleVector vc = DoubleVector.broadcast(S, c);
+        for (int i = 0; i < n; i += L) {
+            VectorMask<Double> m = S.indexInRange(i, n);
+            load(y, yo + i, m).mul(vc).intoArray(y, yo + i, m);
+        }
     }
 }

@@ -90,9 +90,9 @@ final class DoubleMath {
     /** Inputs clamped to [EXP_MIN, EXP_MAX] give the same exp: 0 below (e^−746 &lt; 2⁻¹⁰⁷⁵), +∞ above. */
     private static final double EXP_MIN = -746;
     private static final double EXP_MAX = 710;
-    /** expm1 is −1 below −40 (e^−40 &lt; 2⁻⁵⁷); above 700 it is exp (e^x − 1 rounds to e^x beyond 2⁵⁴). */
+    /** expm1 is −1 below −40 (e^−40 &lt; 2⁻⁵⁷) and +∞ above 710, as at the clamps. */
     private static final double EXPM1_MIN = -40;
-    private static final double EXPM1_MAX = 700;
+    private static final double EXPM1_MAX = 710;
     /** Below this |x|, tanh uses its polynomial; tanh(0.55) > ½. */
     private static final double TANH_SMALL = 0.55;
 
@@ -109,15 +109,7 @@ final class DoubleMath {
         DoubleVector t = xc.fma(LOG2E, SHIFTER);        // SHIFTER + n
         DoubleVector n = t.sub(SHIFTER);
         DoubleVector r = n.fma(n.broadcast(-LN2_LO), n.fma(n.broadcast(-LN2_HI), xc));
-        DoubleVector q = r.fma(E9, E8);
-        q = q.fma(r, r.broadcast(E7));
-        q = q.fma(r, r.broadcast(E6));
-        q = q.fma(r, r.broadcast(E5));
-        q = q.fma(r, r.broadcast(E4));
-        q = q.fma(r, r.broadcast(E3));
-        q = q.fma(r, r.broadcast(E2));
-        q = q.fma(r, r.broadcast(E1));
-        q = q.fma(r, r.broadcast(E0));
+        DoubleVector q = expPoly(r);
         DoubleVector p = r.mul(r).fma(q, r).add(1.0);
         // p·2ⁿ as (p·2^n₁)·2^n₂ with n₁ = round(n/2): both factors are normal for |n| ≤ 1076 and the first product
         // is exact. (bits + 1023) << 52 is 2^(bits − SHIFTER bits): the shift drops SHIFTER's bits.
@@ -130,37 +122,23 @@ final class DoubleMath {
 
     /** e^x − 1 in every lane, accurate near 0 where exp(x) − 1 would cancel. */
     static DoubleVector expm1(DoubleVector x) {
-        DoubleVector y = expm1Clamped(x.max(EXPM1_MIN).min(EXPM1_MAX));
-        VectorMask<Double> big = x.compare(GT, EXPM1_MAX);
-        if (big.anyTrue()) y = y.blend(exp(x), big);
+        DoubleVector xc = x.max(EXPM1_MIN).min(EXPM1_MAX); // NaN stays NaN
+        // n = round(x·log₂e − ½·sign x), about trunc(x·log₂e): r = x − n·ln 2 then has the sign of x (but for a
+        // rounding-sized r of the other sign near the multiples of ln 2, harmless), and |r| ≤ ln 2.
+        DoubleVector halfSigned = xc.reinterpretAsLongs().and(SIGN).or(Double.doubleToRawLongBits(0.5)).reinterpretAsDoubles();
+        DoubleVector t = xc.fma(xc.broadcast(LOG2E), halfSigned.neg()).add(SHIFTER); // SHIFTER + n
+        DoubleVector n = t.sub(SHIFTER);
+        DoubleVector r = n.fma(n.broadcast(-LN2_LO), n.fma(n.broadcast(-LN2_HI), xc));
+        DoubleVector q = expm1Poly(r);
+        DoubleVector em1 = r.mul(r).fma(q, r); // e^r − 1
+        // e^x − 1 = 2ⁿ·(e^r − 1) + (2ⁿ − 1) = 2·(h·(e^r − 1) + (h − ½)) with h = 2ⁿ⁻¹, a normal number for every n
+        // the clamp allows (also where 2ⁿ would overflow). h − ½ is exact while |n| ≤ 53; beyond, the ½ lies
+        // below half an ulp of the result. One rounding (the fma); the doubling is exact, or overflows to +∞.
+        DoubleVector h = t.reinterpretAsLongs().add(1022).lanewise(LSHL, 52).reinterpretAsDoubles();
+        DoubleVector y = h.fma(em1, h.sub(0.5)).mul(2.0);
         return y.blend(x, x.compare(EQ, 0.0)); // −0 stays −0
     }
 
-    /** e^x − 1 for x in [EXPM1_MIN, EXPM1_MAX] or NaN. */
-    private static DoubleVector expm1Clamped(DoubleVector x) {
-        // n = round(x·log₂e − ½·sign x), about trunc(x·log₂e): r = x − n·ln 2 then has the sign of x (but for a
-        // rounding-sized r of the other sign near the multiples of ln 2, harmless), and |r| ≤ ln 2.
-        DoubleVector halfSigned = x.reinterpretAsLongs().and(SIGN).or(Double.doubleToRawLongBits(0.5)).reinterpretAsDoubles();
-        DoubleVector t = x.fma(x.broadcast(LOG2E), halfSigned.neg()).add(SHIFTER); // SHIFTER + n
-        DoubleVector n = t.sub(SHIFTER);
-        DoubleVector r = n.fma(n.broadcast(-LN2_LO), n.fma(n.broadcast(-LN2_HI), x));
-        DoubleVector q = r.fma(M12, M11);
-        q = q.fma(r, r.broadcast(M10));
-        q = q.fma(r, r.broadcast(M9));
-        q = q.fma(r, r.broadcast(M8));
-        q = q.fma(r, r.broadcast(M7));
-        q = q.fma(r, r.broadcast(M6));
-        q = q.fma(r, r.broadcast(M5));
-        q = q.fma(r, r.broadcast(M4));
-        q = q.fma(r, r.broadcast(M3));
-        q = q.fma(r, r.broadcast(M2));
-        q = q.fma(r, r.broadcast(M1));
-        q = q.fma(r, r.broadcast(M0));
-        DoubleVector em1 = r.mul(r).fma(q, r);                                           // e^r − 1
-        DoubleVector s = t.reinterpretAsLongs().add(1023).lanewise(LSHL, 52).reinterpretAsDoubles(); // 2ⁿ, |n| ≤ 1010
-        // 2ⁿ − 1 is exact for |n| ≤ 53; beyond, the 1 or the 2ⁿ lies below half an ulp of the result.
-        return s.fma(em1, s.sub(1.0));
-    }
 
     /** The natural logarithm in every lane. */
     static DoubleVector log(DoubleVector x) {
@@ -168,10 +146,7 @@ final class DoubleMath {
         DoubleVector xn = x.blend(x.mul(0x1p52), subnormal);
         LongVector ix = xn.reinterpretAsLongs().sub(SQRT_HALF_BITS);
         DoubleVector m = ix.and(MANTISSA).add(SQRT_HALF_BITS).reinterpretAsDoubles(); // x = 2ᵏ·m, m ∈ [√½, √2)
-        // k as a double without a long→double conversion: (ix + 1024·2⁵²) >>> 52 = k + 1024 ∈ [0, 4096), placed
-        // in the mantissa of 2⁵² and subtracted out again.
-        DoubleVector k = ix.add(1024L << 52).lanewise(LSHR, 52).or(Double.doubleToRawLongBits(0x1p52))
-                .reinterpretAsDoubles().sub(0x1p52 + 1024).lanewise(SUB, 52.0, subnormal);
+        DoubleVector k = exponent(ix).lanewise(SUB, 52.0, subnormal);
         DoubleVector y = logCore(m.sub(1.0), k);
         VectorMask<Double> ordinary = x.compare(GT, 0.0).and(x.compare(LT, Double.POSITIVE_INFINITY));
         if (!ordinary.allTrue()) {
@@ -186,12 +161,7 @@ final class DoubleMath {
     private static DoubleVector logCore(DoubleVector f, DoubleVector k) {
         DoubleVector s = f.div(f.add(2.0));
         DoubleVector z = s.mul(s);
-        DoubleVector tz = z.fma(T6, T5);
-        tz = tz.fma(z, z.broadcast(T4));
-        tz = tz.fma(z, z.broadcast(T3));
-        tz = tz.fma(z, z.broadcast(T2));
-        tz = tz.fma(z, z.broadcast(T1));
-        tz = tz.fma(z, z.broadcast(T0));
+        DoubleVector tz = logPoly(z);
         DoubleVector hfsq = f.mul(f).mul(0.5);
         // log(1+f) = f − (f²/2 − s·(f²/2 + z·T(z))); k·ln 2 in two parts, the high one in the final fma.
         DoubleVector lo = s.fma(z.fma(tz, hfsq), k.mul(LN2_LO));
@@ -200,23 +170,29 @@ final class DoubleMath {
 
     /** log(1 + x) in every lane, accurate near 0. */
     static DoubleVector log1p(DoubleVector x) {
-        // Where 1 + x ∈ [√½, √2), log's kernel takes f = x itself: 1 + x is never rounded. Elsewhere
-        // log(u) + c/u with u = 1 + x rounded and c = (1 + x) − u; there |c/u| is far below |log u|.
+        // Where 1 + x ∈ [√½, √2), log's kernel takes f = x itself (k = 0): 1 + x is never rounded. Elsewhere
+        // u = 1 + x rounded is split like log's argument, and c/u is added, c = (1 + x) − u exactly: x − (u − 1)
+        // while u < 2 (u − 1 is exact there), 1 − (u − x) from 2 on (u − x is); there |c/u| ≪ |log u|.
         VectorMask<Double> near = x.compare(GT, LOG1P_NEAR_MIN).and(x.compare(LT, LOG1P_NEAR_MAX));
-        DoubleVector y;
-        if (near.allTrue()) {
-            y = logCore(x, x.broadcast(0.0));
-        } else {
-            DoubleVector u = x.add(1.0);
-            // (1 + x) − u exactly: x − (u − 1) while u < 2 (u − 1 is exact there), 1 − (u − x) from 2 on (u − x is).
+        DoubleVector f = x;
+        DoubleVector k = x.broadcast(0.0);
+        DoubleVector correction = k;
+        if (!near.allTrue()) {
+            DoubleVector u = x.add(1.0); // ≥ 2⁻²⁴ or 0 for x ≥ −1: no subnormals
+            LongVector iu = u.reinterpretAsLongs().sub(SQRT_HALF_BITS);
+            DoubleVector m = iu.and(MANTISSA).add(SQRT_HALF_BITS).reinterpretAsDoubles();
+            DoubleVector ku = exponent(iu);
             DoubleVector c = x.sub(u.sub(1.0)).blend(u.sub(x).neg().add(1.0), u.compare(GE, 2.0));
-            y = log(u).add(c.div(u));
-            if (near.anyTrue()) y = y.blend(logCore(x, x.broadcast(0.0)), near);
+            f = m.sub(1.0).blend(x, near);
+            k = ku.blend(k, near);
+            correction = c.div(u).blend(correction, near);
         }
+        DoubleVector y = logCore(f, k).add(correction);
         VectorMask<Double> ordinary = x.compare(GT, -1.0).and(x.compare(LT, Double.POSITIVE_INFINITY)).andNot(x.compare(EQ, 0.0));
         if (!ordinary.allTrue()) {
-            y = y.blend(x, x.compare(EQ, 0.0).or(x.compare(EQ, Double.POSITIVE_INFINITY))); // ±0, +∞
-            y = y.blend(Double.NEGATIVE_INFINITY, x.compare(EQ, -1.0));                  // (x < −1 is NaN already)
+            y = y.blend(x, x.compare(EQ, 0.0).or(x.compare(EQ, Double.POSITIVE_INFINITY)).or(x.compare(NE, x))); // ±0, +∞, NaN
+            y = y.blend(Double.NEGATIVE_INFINITY, x.compare(EQ, -1.0));
+            y = y.blend(Double.NaN, x.compare(LT, -1.0));
         }
         return y;
     }
@@ -225,32 +201,19 @@ final class DoubleMath {
     static DoubleVector tanh(DoubleVector x) {
         DoubleVector a = x.abs();
         VectorMask<Double> small = a.compare(LT, TANH_SMALL);
-        DoubleVector y;
-        if (small.allTrue()) {
-            y = tanhSmall(a);
-        } else {
-            DoubleVector e = exp(a.add(a)); // +∞ for large |x|: then 2/(e + 1) = 0 and tanh = 1
-            y = x.broadcast(1.0).sub(x.broadcast(2.0).div(e.add(1.0)));
-            if (small.anyTrue()) y = y.blend(tanhSmall(a), small);
+        // |x| < 0.55: a + a·z·P(z), z = a² (a itself for tiny a); always computed, it is cheap.
+        DoubleVector z = a.mul(a);
+        DoubleVector p = tanhPoly(z);
+        DoubleVector y = a.fma(z.mul(p), a);
+        if (!small.allTrue()) {
+            // 1 − 2/(e^{2|x|} + 1): the quotient is at most ½ here, so the subtraction loses nothing; e = +∞ for
+            // large |x| gives 1.
+            DoubleVector e = exp(a.add(a));
+            y = x.broadcast(1.0).sub(x.broadcast(2.0).div(e.add(1.0))).blend(y, small);
         }
         return y.reinterpretAsLongs().or(x.reinterpretAsLongs().and(SIGN)).reinterpretAsDoubles();
     }
 
-    /** tanh a = a + a·z·P(z) with z = a², for 0 ≤ a &lt; 0.55; a itself for tiny a. */
-    private static DoubleVector tanhSmall(DoubleVector a) {
-        DoubleVector z = a.mul(a);
-        DoubleVector p = z.fma(P10, P9);
-        p = p.fma(z, z.broadcast(P8));
-        p = p.fma(z, z.broadcast(P7));
-        p = p.fma(z, z.broadcast(P6));
-        p = p.fma(z, z.broadcast(P5));
-        p = p.fma(z, z.broadcast(P4));
-        p = p.fma(z, z.broadcast(P3));
-        p = p.fma(z, z.broadcast(P2));
-        p = p.fma(z, z.broadcast(P1));
-        p = p.fma(z, z.broadcast(P0));
-        return a.fma(z.mul(p), a);
-    }
 
     /** The logistic function 1/(1 + e^{−x}) in every lane. */
     static DoubleVector sigmoid(DoubleVector x) {
@@ -265,5 +228,70 @@ final class DoubleMath {
         DoubleVector residual = y.neg().fma(d, num).sub(y.mul(err));
         DoubleVector recip = y.blend(x.broadcast(1.0).sub(y), negative);
         return residual.fma(recip, y);
+    }
+
+    /** Q(r) of exp, by Horner's rule with fma. */
+    private static DoubleVector expPoly(DoubleVector r) {
+        DoubleVector q = r.fma(E9, E8);
+        q = q.fma(r, r.broadcast(E7));
+        q = q.fma(r, r.broadcast(E6));
+        q = q.fma(r, r.broadcast(E5));
+        q = q.fma(r, r.broadcast(E4));
+        q = q.fma(r, r.broadcast(E3));
+        q = q.fma(r, r.broadcast(E2));
+        q = q.fma(r, r.broadcast(E1));
+        q = q.fma(r, r.broadcast(E0));
+        return q;
+    }
+
+    /** Q(r) of expm1, by Horner's rule with fma. */
+    private static DoubleVector expm1Poly(DoubleVector r) {
+        DoubleVector q = r.fma(M12, M11);
+        q = q.fma(r, r.broadcast(M10));
+        q = q.fma(r, r.broadcast(M9));
+        q = q.fma(r, r.broadcast(M8));
+        q = q.fma(r, r.broadcast(M7));
+        q = q.fma(r, r.broadcast(M6));
+        q = q.fma(r, r.broadcast(M5));
+        q = q.fma(r, r.broadcast(M4));
+        q = q.fma(r, r.broadcast(M3));
+        q = q.fma(r, r.broadcast(M2));
+        q = q.fma(r, r.broadcast(M1));
+        q = q.fma(r, r.broadcast(M0));
+        return q;
+    }
+
+    /** T(z) of log, by Horner's rule with fma. */
+    private static DoubleVector logPoly(DoubleVector z) {
+        DoubleVector tz = z.fma(T6, T5);
+        tz = tz.fma(z, z.broadcast(T4));
+        tz = tz.fma(z, z.broadcast(T3));
+        tz = tz.fma(z, z.broadcast(T2));
+        tz = tz.fma(z, z.broadcast(T1));
+        tz = tz.fma(z, z.broadcast(T0));
+        return tz;
+    }
+
+    /** P(z) of tanh, by Horner's rule with fma. */
+    private static DoubleVector tanhPoly(DoubleVector z) {
+        DoubleVector p = z.fma(P10, P9);
+        p = p.fma(z, z.broadcast(P8));
+        p = p.fma(z, z.broadcast(P7));
+        p = p.fma(z, z.broadcast(P6));
+        p = p.fma(z, z.broadcast(P5));
+        p = p.fma(z, z.broadcast(P4));
+        p = p.fma(z, z.broadcast(P3));
+        p = p.fma(z, z.broadcast(P2));
+        p = p.fma(z, z.broadcast(P1));
+        p = p.fma(z, z.broadcast(P0));
+        return p;
+    }
+
+    /**
+     * k of x = 2ᵏ·m, m ∈ [√½, √2), from ix = bits(x) − bits(√½), as a double without an integer conversion:
+     * (ix + 1024·2⁵²) >>> 52 = k + 1024 ∈ [0, 4096), placed in the mantissa of 2^52 and subtracted out again.
+     */
+    private static DoubleVector exponent(LongVector ix) {
+        return ix.add(1024L << 52).lanewise(LSHR, 52).or(Double.doubleToRawLongBits(0x1p52)).reinterpretAsDoubles().sub(0x1p52 + 1024);
     }
 }

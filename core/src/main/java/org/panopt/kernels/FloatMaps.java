@@ -4,7 +4,6 @@ import java.util.Arrays;
 import jdk.incubator.vector.FloatVector;
 import jdk.incubator.vector.VectorMask;
 import jdk.incubator.vector.VectorOperators;
-import jdk.incubator.vector.VectorShuffle;
 import jdk.incubator.vector.VectorSpecies;
 
 /**
@@ -190,13 +189,36 @@ public final class FloatMaps {
         for (int i = 0; i < n; i++) y[yo + i] = (float) StrictMath.cos(x[xo + i]);
     }
 
-    // max(x, 0) + log1p(exp(−|x|)): no overflow for large x, no lost digits for very negative x.
+    // max(x, 0) + log1p(exp(−|x|)): no overflow for large x, no lost digits for very negative x. In blocks,
+    // exp(−|x|) into a buffer and then the rest: one loop holding both would be more than the JIT inlines into
+    // one compilation, and a math call left out of line boxes its vectors.
     private static void softplus(float[] x, int xo, float[] y, int yo, int n) {
+        float[] e = new float[Math.min(n, BLOCK)];
+        for (int b = 0; b < n; b += BLOCK) {
+            int len = Math.min(BLOCK, n - b);
+            expOfMinusAbs(x, xo + b, e, len);
+            softplusFromExp(x, xo + b, e, y, yo + b, len);
+        }
+    }
+
+    /** Elements per block of the two-pass kernels (a multiple of every vector length). */
+    private static final int BLOCK = 1024;
+
+    private static void expOfMinusAbs(float[] x, int xo, float[] e, int n) {
+        for (int i = 0; i < n; i += L) {
+            VectorMask<Float> m = S.indexInRange(i, n);
+            FloatMath.exp(load(x, xo + i, m).abs().neg()).intoArray(e, i, m);
+        }
+    }
+
+    // y may alias x: element i of x is read before element i of y is written. Both loads come before log1p,
+    // whose inlining exhausts the JIT's budget for this method.
+    private static void softplusFromExp(float[] x, int xo, float[] e, float[] y, int yo, int n) {
         for (int i = 0; i < n; i += L) {
             VectorMask<Float> m = S.indexInRange(i, n);
             FloatVector v = load(x, xo + i, m);
-            FloatVector t = FloatMath.log1p(FloatMath.exp(v.abs().neg()));
-            v.max(0f).add(t).intoArray(y, yo + i, m);
+            FloatVector t = load(e, i, m);
+            v.max(0f).add(FloatMath.log1p(t)).intoArray(y, yo + i, m);
         }
     }
 
@@ -371,7 +393,9 @@ public final class FloatMaps {
             acc1 = acc1.add(FloatVector.fromArray(S, x, xo + i + L));
         }
         for (; i < n; i += L) acc0 = acc0.add(load(x, xo + i, S.indexInRange(i, n)));
-        return sumLanes(acc0.add(acc1));
+        float[] lanes = new float[L];
+        acc0.add(acc1).intoArray(lanes, 0);
+        return sumLanes(lanes);
     }
 
     private static float max(float[] x, int xo, int n) {
@@ -414,27 +438,23 @@ public final class FloatMaps {
             VectorMask<Float> m = S.indexInRange(i, n);
             acc0 = load(x, xo + i, m).fma(load(y, yo + i, m), acc0);
         }
-        return sumLanes(acc0.add(acc1));
-    }
-
-    /** FOLD[j] moves lane i + 2^j to lane i (wrapping): the shuffles of {@link #sumLanes}. */
-    private static final VectorShuffle<Float>[] FOLD = folds();
-
-    @SuppressWarnings("unchecked")
-    private static VectorShuffle<Float>[] folds() {
-        VectorShuffle<Float>[] f = new VectorShuffle[Integer.numberOfTrailingZeros(L)];
-        for (int j = 0; j < f.length; j++) f[j] = VectorShuffle.iota(S, 1 << j, 1, true);
-        return f;
+        float[] lanes = new float[L];
+        acc0.add(acc1).intoArray(lanes, 0);
+        return sumLanes(lanes);
     }
 
     /**
-     * The sum of v's lanes in a fixed pairwise tree: lane i + lane i + L/2, then + L/4, …, down to lane 0. Each
-     * step is a lane-wise add, rounded the same way interpreted or compiled (reduceLanes(ADD) leaves its order
-     * to the implementation, and C2's differs from the interpreter's).
+     * The sum of a vector's lanes (stored into {@code lanes} by the caller) in a fixed pairwise tree: lane i plus
+     * lane i + L/2 for i < L/2, then i + L/4, …, down to lane 0. Scalar adds in a fixed order round the same
+     * way interpreted or compiled; reduceLanes(ADD) leaves its order to the implementation, and C2's differs
+     * from the interpreter's. (A plain array, not a vector argument: a vector helper the JIT fails to inline
+     * boxes its vectors.)
      */
-    static float sumLanes(FloatVector v) {
-        for (int j = FOLD.length - 1; j >= 0; j--) v = v.add(v.rearrange(FOLD[j]));
-        return v.lane(0);
+    private static float sumLanes(float[] lanes) {
+        for (int w = lanes.length / 2; w >= 1; w /= 2) {
+            for (int i = 0; i < w; i++) lanes[i] += lanes[i + w];
+        }
+        return lanes[0];
     }
 
     // ------------------------------------------------------------------ softmax
@@ -442,33 +462,20 @@ public final class FloatMaps {
     /**
      * Softmax (or log-softmax) of one contiguous row, stable: the row maximum is subtracted before
      * exponentiating, so no finite input overflows. y may alias x.
+     *
+     * <p>Each pass is its own small method: the JIT inlines a limited number of IR nodes into one compilation,
+     * and exp alone is many; a pass left without its vector helpers inlined would box every vector.
      */
     public static void softmaxRow(float[] x, int xo, float[] y, int yo, int n, boolean log) {
         float max = max(x, xo, n);
         if (max == Float.NEGATIVE_INFINITY) max = 0f; // every entry −∞: exp gives 0s, not NaNs from −∞ − (−∞)
-        FloatVector vmax = FloatVector.broadcast(S, max);
-        FloatVector sum = FloatVector.zero(S);
-        for (int i = 0; i < n; i += L) {
-            VectorMask<Float> m = S.indexInRange(i, n);
-            FloatVector e = FloatMath.exp(load(x, xo + i, m).sub(vmax));
-            sum = sum.add(e, m);
-            if (!log) e.intoArray(y, yo + i, m);
-        }
-        float s = sumLanes(sum);
+        float s = sumOfExp(x, xo, max, log ? null : y, yo, n);
         if (log) {
             // (x − max) − log s, not x − (max + log s): the sum max + log s would round at the scale of
             // max, losing log s's digits when the logits are large (float: 3e-5 absolute at |x| = 1000).
-            FloatVector logS = FloatMath.log(FloatVector.broadcast(S, s));
-            for (int i = 0; i < n; i += L) {
-                VectorMask<Float> m = S.indexInRange(i, n);
-                load(x, xo + i, m).sub(vmax).sub(logS).intoArray(y, yo + i, m);
-            }
+            subtractTwice(x, xo, max, logOf(s), y, yo, n);
         } else {
-            FloatVector inv = FloatVector.broadcast(S, 1f / s);
-            for (int i = 0; i < n; i += L) {
-                VectorMask<Float> m = S.indexInRange(i, n);
-                load(y, yo + i, m).mul(inv).intoArray(y, yo + i, m);
-            }
+            scale(y, yo, 1f / s, n);
         }
     }
 
@@ -476,12 +483,45 @@ public final class FloatMaps {
     public static float logSumExpRow(float[] x, int xo, int n) {
         float max = max(x, xo, n);
         if (Float.isInfinite(max) || Float.isNaN(max)) return max;
+        return max + logOf(sumOfExp(x, xo, max, null, 0, n));
+    }
+
+    /** Σ exp(x[i] − max), lanes added by {@link #sumLanes}; also stores each exp(x[i] − max) in y unless y is null. */
+    private static float sumOfExp(float[] x, int xo, float max, float[] y, int yo, int n) {
         FloatVector vmax = FloatVector.broadcast(S, max);
         FloatVector sum = FloatVector.zero(S);
         for (int i = 0; i < n; i += L) {
             VectorMask<Float> m = S.indexInRange(i, n);
-            sum = sum.add(FloatMath.exp(load(x, xo + i, m).sub(vmax)), m);
+            FloatVector e = FloatMath.exp(load(x, xo + i, m).sub(vmax));
+            sum = sum.add(e, m);
+            if (y != null) e.intoArray(y, yo + i, m);
         }
-        return max + FloatMath.log(FloatVector.broadcast(S, sumLanes(sum))).lane(0);
+        float[] lanes = new float[L];
+        sum.intoArray(lanes, 0);
+        return sumLanes(lanes);
+    }
+
+    /** The natural logarithm of one value, by the vector kernel: the bits a lane of {@link #log} would give. */
+    private static float logOf(float v) {
+        return FloatMath.log(FloatVector.broadcast(S, v)).lane(0);
+    }
+
+    /** y[i] = (x[i] − a) − b. */
+    private static void subtractTwice(float[] x, int xo, float a, float b, float[] y, int yo, int n) {
+        FloatVector va = FloatVector.broadcast(S, a);
+        FloatVector vb = FloatVector.broadcast(S, b);
+        for (int i = 0; i < n; i += L) {
+            VectorMask<Float> m = S.indexInRange(i, n);
+            load(x, xo + i, m).sub(va).sub(vb).intoArray(y, yo + i, m);
+        }
+    }
+
+    /** y[i] ·= c. */
+    private static void scale(float[] y, int yo, float c, int n) {
+        FloatVector vc = FloatVector.broadcast(S, c);
+        for (int i = 0; i < n; i += L) {
+            VectorMask<Float> m = S.indexInRange(i, n);
+            load(y, yo + i, m).mul(vc).intoArray(y, yo + i, m);
+        }
     }
 }

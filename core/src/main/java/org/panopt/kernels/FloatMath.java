@@ -32,12 +32,13 @@ import jdk.incubator.vector.VectorMask;
  * exponent bits as two factors 2^n₁·2^n₂, each a normal number, so the result is rounded once also where it is
  * subnormal or overflows.
  * <li><b>expm1</b>: the same reduction with n rounded towards zero, so that r has the sign of x and
- * e^x − 1 = 2ⁿ(e^r − 1) + (2ⁿ − 1) adds two terms of one sign (no cancellation), in one fma; Q of degree 6 on
- * |r| ≤ ln 2.
+ * e^x − 1 = 2ⁿ(e^r − 1) + (2ⁿ − 1) adds two terms of one sign (no cancellation), in one fma at half scale
+ * (2ⁿ⁻¹ stays normal where 2ⁿ would overflow) and an exact doubling; Q of degree 6 on |r| ≤ ln 2.
  * <li><b>log</b>: x = 2ᵏ·m with m ∈ [√½, √2) from the bits (subnormals scaled by 2²³ first);
  * log m = 2 atanh(s), s = (m − 1)/(m + 1), as f − (f²/2 − s(f²/2 + z·T(z))) with f = m − 1, z = s² and T of degree
  * 2 (fdlibm's arrangement); k·ln 2 is added in two parts, the high one in the final fma.
- * <li><b>log1p</b>: log(u) + c/u with u = 1 + x rounded and c = (1 + x) − u its rounding error, exactly.
+ * <li><b>log1p</b>: for 1 + x ∈ [√½, √2), log's kernel with f = x and k = 0 (1 + x is never formed); elsewhere
+ * log(u) + c/u with u = 1 + x rounded and c = (1 + x) − u its rounding error, exactly.
  * <li><b>tanh</b>: |x| &lt; 0.55: x + x·z·P(z), z = x², P of degree 4; beyond, 1 − 2/(e^{2|x|} + 1) with the sign
  * of x (the quotient is at most ½ there, so the subtraction loses nothing).
  * <li><b>sigmoid</b>: 1/(1 + e) for x ≥ 0 and e/(1 + e) for x &lt; 0, e = e^{−|x|} ≤ 1, with 1 + e's rounding
@@ -96,9 +97,9 @@ final class FloatMath {
     /** Inputs clamped to [EXP_MIN, EXP_MAX] give the same exp: 0 below (e^−104 &lt; 2⁻¹⁵⁰), +∞ above. */
     private static final float EXP_MIN = -104f;
     private static final float EXP_MAX = 89f;
-    /** expm1 is −1 below −30 (e^−30 &lt; 2⁻⁴³); above 80 it is exp (e^x − 1 rounds to e^x beyond 2²⁵). */
+    /** expm1 is −1 below −30 (e^−30 &lt; 2⁻⁴³) and +∞ above 89, as at the clamps. */
     private static final float EXPM1_MIN = -30f;
-    private static final float EXPM1_MAX = 80f;
+    private static final float EXPM1_MAX = 89f;
     /** Below this |x|, tanh uses its polynomial; tanh(0.55) > ½. */
     private static final float TANH_SMALL = 0.55f;
 
@@ -115,10 +116,7 @@ final class FloatMath {
         FloatVector t = xc.fma(LOG2E, SHIFTER);        // SHIFTER + n
         FloatVector n = t.sub(SHIFTER);
         FloatVector r = n.fma(n.broadcast(-LN2_LO), n.fma(n.broadcast(-LN2_HI), xc));
-        FloatVector q = r.fma(E4, E3);
-        q = q.fma(r, r.broadcast(E2));
-        q = q.fma(r, r.broadcast(E1));
-        q = q.fma(r, r.broadcast(E0));
+        FloatVector q = expPoly(r);
         FloatVector p = r.mul(r).fma(q, r).add(1f);
         // p·2ⁿ as (p·2^n₁)·2^n₂ with n₁ = round(n/2): both factors are normal for |n| ≤ 150 and the first product
         // is exact. (bits + 127) << 23 is 2^(bits − SHIFTER bits): the shift drops SHIFTER's bits.
@@ -131,31 +129,23 @@ final class FloatMath {
 
     /** e^x − 1 in every lane, accurate near 0 where exp(x) − 1 would cancel. */
     static FloatVector expm1(FloatVector x) {
-        FloatVector y = expm1Clamped(x.max(EXPM1_MIN).min(EXPM1_MAX));
-        VectorMask<Float> big = x.compare(GT, EXPM1_MAX);
-        if (big.anyTrue()) y = y.blend(exp(x), big);
+        FloatVector xc = x.max(EXPM1_MIN).min(EXPM1_MAX); // NaN stays NaN
+        // n = round(x·log₂e − ½·sign x), about trunc(x·log₂e): r = x − n·ln 2 then has the sign of x (but for a
+        // rounding-sized r of the other sign near the multiples of ln 2, harmless), and |r| ≤ ln 2.
+        FloatVector halfSigned = xc.reinterpretAsInts().and(SIGN).or(Float.floatToRawIntBits(0.5f)).reinterpretAsFloats();
+        FloatVector t = xc.fma(xc.broadcast(LOG2E), halfSigned.neg()).add(SHIFTER); // SHIFTER + n
+        FloatVector n = t.sub(SHIFTER);
+        FloatVector r = n.fma(n.broadcast(-LN2_LO), n.fma(n.broadcast(-LN2_HI), xc));
+        FloatVector q = expm1Poly(r);
+        FloatVector em1 = r.mul(r).fma(q, r); // e^r − 1
+        // e^x − 1 = 2ⁿ·(e^r − 1) + (2ⁿ − 1) = 2·(h·(e^r − 1) + (h − ½)) with h = 2ⁿ⁻¹, a normal number for every n
+        // the clamp allows (also where 2ⁿ would overflow). h − ½ is exact while |n| ≤ 24; beyond, the ½ lies
+        // below half an ulp of the result. One rounding (the fma); the doubling is exact, or overflows to +∞.
+        FloatVector h = t.reinterpretAsInts().add(126).lanewise(LSHL, 23).reinterpretAsFloats();
+        FloatVector y = h.fma(em1, h.sub(0.5f)).mul(2f);
         return y.blend(x, x.compare(EQ, 0f)); // −0 stays −0
     }
 
-    /** e^x − 1 for x in [EXPM1_MIN, EXPM1_MAX] or NaN. */
-    private static FloatVector expm1Clamped(FloatVector x) {
-        // n = round(x·log₂e − ½·sign x), about trunc(x·log₂e): r = x − n·ln 2 then has the sign of x (but for a
-        // rounding-sized r of the other sign near the multiples of ln 2, harmless), and |r| ≤ ln 2.
-        FloatVector halfSigned = x.reinterpretAsInts().and(SIGN).or(Float.floatToRawIntBits(0.5f)).reinterpretAsFloats();
-        FloatVector t = x.fma(x.broadcast(LOG2E), halfSigned.neg()).add(SHIFTER); // SHIFTER + n
-        FloatVector n = t.sub(SHIFTER);
-        FloatVector r = n.fma(n.broadcast(-LN2_LO), n.fma(n.broadcast(-LN2_HI), x));
-        FloatVector q = r.fma(M6, M5);
-        q = q.fma(r, r.broadcast(M4));
-        q = q.fma(r, r.broadcast(M3));
-        q = q.fma(r, r.broadcast(M2));
-        q = q.fma(r, r.broadcast(M1));
-        q = q.fma(r, r.broadcast(M0));
-        FloatVector em1 = r.mul(r).fma(q, r);                                           // e^r − 1
-        FloatVector s = t.reinterpretAsInts().add(127).lanewise(LSHL, 23).reinterpretAsFloats(); // 2ⁿ, |n| ≤ 116
-        // 2ⁿ − 1 is exact for |n| ≤ 24; beyond, the 1 or the 2ⁿ lies below half an ulp of the result.
-        return s.fma(em1, s.sub(1f));
-    }
 
     /** The natural logarithm in every lane. */
     static FloatVector log(FloatVector x) {
@@ -163,10 +153,7 @@ final class FloatMath {
         FloatVector xn = x.blend(x.mul(0x1p23f), subnormal);
         IntVector ix = xn.reinterpretAsInts().sub(SQRT_HALF_BITS);
         FloatVector m = ix.and(MANTISSA).add(SQRT_HALF_BITS).reinterpretAsFloats(); // x = 2ᵏ·m, m ∈ [√½, √2)
-        // k as a float without an int→float conversion: (ix + 256·2²³) >>> 23 = k + 256 ∈ [0, 512), placed in
-        // the mantissa of 2²³ and subtracted out again.
-        FloatVector k = ix.add(256 << 23).lanewise(LSHR, 23).or(Float.floatToRawIntBits(0x1p23f))
-                .reinterpretAsFloats().sub(0x1p23f + 256).lanewise(SUB, 23f, subnormal);
+        FloatVector k = exponent(ix).lanewise(SUB, 23f, subnormal);
         FloatVector y = logCore(m.sub(1f), k);
         VectorMask<Float> ordinary = x.compare(GT, 0f).and(x.compare(LT, Float.POSITIVE_INFINITY));
         if (!ordinary.allTrue()) {
@@ -181,8 +168,7 @@ final class FloatMath {
     private static FloatVector logCore(FloatVector f, FloatVector k) {
         FloatVector s = f.div(f.add(2f));
         FloatVector z = s.mul(s);
-        FloatVector tz = z.fma(T2, T1);
-        tz = tz.fma(z, z.broadcast(T0));
+        FloatVector tz = logPoly(z);
         FloatVector hfsq = f.mul(f).mul(0.5f);
         // log(1+f) = f − (f²/2 − s·(f²/2 + z·T(z))); k·ln 2 in two parts, the high one in the final fma.
         FloatVector lo = s.fma(z.fma(tz, hfsq), k.mul(LN2_LO));
@@ -191,23 +177,29 @@ final class FloatMath {
 
     /** log(1 + x) in every lane, accurate near 0. */
     static FloatVector log1p(FloatVector x) {
-        // Where 1 + x ∈ [√½, √2), log's kernel takes f = x itself: 1 + x is never rounded. Elsewhere
-        // log(u) + c/u with u = 1 + x rounded and c = (1 + x) − u; there |c/u| is far below |log u|.
+        // Where 1 + x ∈ [√½, √2), log's kernel takes f = x itself (k = 0): 1 + x is never rounded. Elsewhere
+        // u = 1 + x rounded is split like log's argument, and c/u is added, c = (1 + x) − u exactly: x − (u − 1)
+        // while u < 2 (u − 1 is exact there), 1 − (u − x) from 2 on (u − x is); there |c/u| ≪ |log u|.
         VectorMask<Float> near = x.compare(GT, LOG1P_NEAR_MIN).and(x.compare(LT, LOG1P_NEAR_MAX));
-        FloatVector y;
-        if (near.allTrue()) {
-            y = logCore(x, x.broadcast(0f));
-        } else {
-            FloatVector u = x.add(1f);
-            // (1 + x) − u exactly: x − (u − 1) while u < 2 (u − 1 is exact there), 1 − (u − x) from 2 on (u − x is).
+        FloatVector f = x;
+        FloatVector k = x.broadcast(0f);
+        FloatVector correction = k;
+        if (!near.allTrue()) {
+            FloatVector u = x.add(1f); // ≥ 2⁻²⁴ or 0 for x ≥ −1: no subnormals
+            IntVector iu = u.reinterpretAsInts().sub(SQRT_HALF_BITS);
+            FloatVector m = iu.and(MANTISSA).add(SQRT_HALF_BITS).reinterpretAsFloats();
+            FloatVector ku = exponent(iu);
             FloatVector c = x.sub(u.sub(1f)).blend(u.sub(x).neg().add(1f), u.compare(GE, 2f));
-            y = log(u).add(c.div(u));
-            if (near.anyTrue()) y = y.blend(logCore(x, x.broadcast(0f)), near);
+            f = m.sub(1f).blend(x, near);
+            k = ku.blend(k, near);
+            correction = c.div(u).blend(correction, near);
         }
+        FloatVector y = logCore(f, k).add(correction);
         VectorMask<Float> ordinary = x.compare(GT, -1f).and(x.compare(LT, Float.POSITIVE_INFINITY)).andNot(x.compare(EQ, 0f));
         if (!ordinary.allTrue()) {
-            y = y.blend(x, x.compare(EQ, 0f).or(x.compare(EQ, Float.POSITIVE_INFINITY))); // ±0, +∞
-            y = y.blend(Float.NEGATIVE_INFINITY, x.compare(EQ, -1f));                  // (x < −1 is NaN already)
+            y = y.blend(x, x.compare(EQ, 0f).or(x.compare(EQ, Float.POSITIVE_INFINITY)).or(x.compare(NE, x))); // ±0, +∞, NaN
+            y = y.blend(Float.NEGATIVE_INFINITY, x.compare(EQ, -1f));
+            y = y.blend(Float.NaN, x.compare(LT, -1f));
         }
         return y;
     }
@@ -216,26 +208,19 @@ final class FloatMath {
     static FloatVector tanh(FloatVector x) {
         FloatVector a = x.abs();
         VectorMask<Float> small = a.compare(LT, TANH_SMALL);
-        FloatVector y;
-        if (small.allTrue()) {
-            y = tanhSmall(a);
-        } else {
-            FloatVector e = exp(a.add(a)); // +∞ for large |x|: then 2/(e + 1) = 0 and tanh = 1
-            y = x.broadcast(1f).sub(x.broadcast(2f).div(e.add(1f)));
-            if (small.anyTrue()) y = y.blend(tanhSmall(a), small);
+        // |x| < 0.55: a + a·z·P(z), z = a² (a itself for tiny a); always computed, it is cheap.
+        FloatVector z = a.mul(a);
+        FloatVector p = tanhPoly(z);
+        FloatVector y = a.fma(z.mul(p), a);
+        if (!small.allTrue()) {
+            // 1 − 2/(e^{2|x|} + 1): the quotient is at most ½ here, so the subtraction loses nothing; e = +∞ for
+            // large |x| gives 1.
+            FloatVector e = exp(a.add(a));
+            y = x.broadcast(1f).sub(x.broadcast(2f).div(e.add(1f))).blend(y, small);
         }
         return y.reinterpretAsInts().or(x.reinterpretAsInts().and(SIGN)).reinterpretAsFloats();
     }
 
-    /** tanh a = a + a·z·P(z) with z = a², for 0 ≤ a &lt; 0.55; a itself for tiny a. */
-    private static FloatVector tanhSmall(FloatVector a) {
-        FloatVector z = a.mul(a);
-        FloatVector p = z.fma(P4, P3);
-        p = p.fma(z, z.broadcast(P2));
-        p = p.fma(z, z.broadcast(P1));
-        p = p.fma(z, z.broadcast(P0));
-        return a.fma(z.mul(p), a);
-    }
 
     /** The logistic function 1/(1 + e^{−x}) in every lane. */
     static FloatVector sigmoid(FloatVector x) {
@@ -250,5 +235,49 @@ final class FloatMath {
         FloatVector residual = y.neg().fma(d, num).sub(y.mul(err));
         FloatVector recip = y.blend(x.broadcast(1f).sub(y), negative);
         return residual.fma(recip, y);
+    }
+
+    /** Q(r) of exp, by Horner's rule with fma. */
+    private static FloatVector expPoly(FloatVector r) {
+        FloatVector q = r.fma(E4, E3);
+        q = q.fma(r, r.broadcast(E2));
+        q = q.fma(r, r.broadcast(E1));
+        q = q.fma(r, r.broadcast(E0));
+        return q;
+    }
+
+    /** Q(r) of expm1, by Horner's rule with fma. */
+    private static FloatVector expm1Poly(FloatVector r) {
+        FloatVector q = r.fma(M6, M5);
+        q = q.fma(r, r.broadcast(M4));
+        q = q.fma(r, r.broadcast(M3));
+        q = q.fma(r, r.broadcast(M2));
+        q = q.fma(r, r.broadcast(M1));
+        q = q.fma(r, r.broadcast(M0));
+        return q;
+    }
+
+    /** T(z) of log, by Horner's rule with fma. */
+    private static FloatVector logPoly(FloatVector z) {
+        FloatVector tz = z.fma(T2, T1);
+        tz = tz.fma(z, z.broadcast(T0));
+        return tz;
+    }
+
+    /** P(z) of tanh, by Horner's rule with fma. */
+    private static FloatVector tanhPoly(FloatVector z) {
+        FloatVector p = z.fma(P4, P3);
+        p = p.fma(z, z.broadcast(P2));
+        p = p.fma(z, z.broadcast(P1));
+        p = p.fma(z, z.broadcast(P0));
+        return p;
+    }
+
+    /**
+     * k of x = 2ᵏ·m, m ∈ [√½, √2), from ix = bits(x) − bits(√½), as a float without an integer conversion:
+     * (ix + 256·2²³) >>> 23 = k + 256 ∈ [0, 512), placed in the mantissa of 2^23 and subtracted out again.
+     */
+    private static FloatVector exponent(IntVector ix) {
+        return ix.add(256 << 23).lanewise(LSHR, 23).or(Float.floatToRawIntBits(0x1p23f)).reinterpretAsFloats().sub(0x1p23f + 256);
     }
 }
