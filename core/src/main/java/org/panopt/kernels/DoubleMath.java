@@ -92,6 +92,8 @@ final class DoubleMath {
     private static final double EXP_MAX = 710;
     /** expm1 is −1 below −40 (e^−40 &lt; 2⁻⁵⁷) and +∞ above 710, as at the clamps. */
     private static final double EXPM1_MIN = -40;
+    /** |x| below which expm1(x) is x. */
+    private static final double EXPM1_TINY = 0x1p-54;
     private static final double EXPM1_MAX = 710;
     /** Below this |x|, tanh uses its polynomial; tanh(0.55) > ½. */
     private static final double TANH_SMALL = 0.55;
@@ -136,7 +138,9 @@ final class DoubleMath {
         // below half an ulp of the result. One rounding (the fma); the doubling is exact, or overflows to +∞.
         DoubleVector h = t.reinterpretAsLongs().add(1022).lanewise(LSHL, 52).reinterpretAsDoubles();
         DoubleVector y = h.fma(em1, h.sub(0.5)).mul(2.0);
-        return y.blend(x, x.compare(EQ, 0.0)); // −0 stays −0
+        // Below EXPM1_TINY, e^x − 1 rounds to x (x²/2 is below half its ulp); the half-scale fma above would
+        // round a subnormal x·½ first. Also keeps −0.
+        return y.blend(x, x.abs().compare(LT, EXPM1_TINY));
     }
 
 

@@ -99,6 +99,8 @@ final class FloatMath {
     private static final float EXP_MAX = 89f;
     /** expm1 is −1 below −30 (e^−30 &lt; 2⁻⁴³) and +∞ above 89, as at the clamps. */
     private static final float EXPM1_MIN = -30f;
+    /** |x| below which expm1(x) is x. */
+    private static final float EXPM1_TINY = 0x1p-25f;
     private static final float EXPM1_MAX = 89f;
     /** Below this |x|, tanh uses its polynomial; tanh(0.55) > ½. */
     private static final float TANH_SMALL = 0.55f;
@@ -143,7 +145,9 @@ final class FloatMath {
         // below half an ulp of the result. One rounding (the fma); the doubling is exact, or overflows to +∞.
         FloatVector h = t.reinterpretAsInts().add(126).lanewise(LSHL, 23).reinterpretAsFloats();
         FloatVector y = h.fma(em1, h.sub(0.5f)).mul(2f);
-        return y.blend(x, x.compare(EQ, 0f)); // −0 stays −0
+        // Below EXPM1_TINY, e^x − 1 rounds to x (x²/2 is below half its ulp); the half-scale fma above would
+        // round a subnormal x·½ first. Also keeps −0.
+        return y.blend(x, x.abs().compare(LT, EXPM1_TINY));
     }
 
 

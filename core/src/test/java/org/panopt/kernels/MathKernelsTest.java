@@ -118,6 +118,21 @@ class MathKernelsTest {
         assertThat(Double.doubleToRawLongBits(dy[1])).isEqualTo(Double.doubleToRawLongBits(-0.0));
     }
 
+    @Test
+    void tinyArgumentsComeBackUnchangedFromExpm1Log1pAndTanh() {
+        // f(x) = x + O(x²) rounds to x itself for these (as in StrictMath), down to the smallest subnormal.
+        float[] x = {Float.MIN_VALUE, -Float.MIN_VALUE, 1e-40f, -3e-39f, 0x1p-126f, 1e-30f, -1e-20f, 0x1p-26f};
+        double[] xd = {Double.MIN_VALUE, -Double.MIN_VALUE, 1e-310, -3e-309, 0x1p-1022, 1e-200, -1e-100, 0x1p-55};
+        for (UnaryOp op : new UnaryOp[] {UnaryOp.EXPM1, UnaryOp.LOG1P, UnaryOp.TANH}) {
+            float[] y = new float[x.length];
+            FloatMaps.unary(op, x, 0, 1, y, 0, x.length);
+            assertThat(y).as("f32 %s", op).containsExactly(x);
+            double[] yd = new double[xd.length];
+            DoubleMaps.unary(op, xd, 0, 1, yd, 0, xd.length);
+            assertThat(yd).as("f64 %s", op).containsExactly(xd);
+        }
+    }
+
     // ------------------------------------------------------------------ position independence
 
     @Test
