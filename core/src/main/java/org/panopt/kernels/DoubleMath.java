@@ -107,7 +107,8 @@ final class DoubleMath {
 
     /** e^x in every lane. */
     static DoubleVector exp(DoubleVector x) {
-        DoubleVector xc = x.max(EXP_MIN).min(EXP_MAX); // NaN stays NaN
+        // Clamped by compare and blend (Java's min and max cost more, for their NaN and −0 rules); NaN stays NaN.
+        DoubleVector xc = x.blend(EXP_MIN, x.compare(LT, EXP_MIN)).blend(EXP_MAX, x.compare(GT, EXP_MAX));
         DoubleVector t = xc.fma(LOG2E, SHIFTER);        // SHIFTER + n
         DoubleVector n = t.sub(SHIFTER);
         DoubleVector r = n.fma(n.broadcast(-LN2_LO), n.fma(n.broadcast(-LN2_HI), xc));
@@ -124,7 +125,7 @@ final class DoubleMath {
 
     /** e^x − 1 in every lane, accurate near 0 where exp(x) − 1 would cancel. */
     static DoubleVector expm1(DoubleVector x) {
-        DoubleVector xc = x.max(EXPM1_MIN).min(EXPM1_MAX); // NaN stays NaN
+        DoubleVector xc = x.blend(EXPM1_MIN, x.compare(LT, EXPM1_MIN)).blend(EXPM1_MAX, x.compare(GT, EXPM1_MAX)); // NaN stays
         // n = round(x·log₂e − ½·sign x), about trunc(x·log₂e): r = x − n·ln 2 then has the sign of x (but for a
         // rounding-sized r of the other sign near the multiples of ln 2, harmless), and |r| ≤ ln 2.
         DoubleVector halfSigned = xc.reinterpretAsLongs().and(SIGN).or(Double.doubleToRawLongBits(0.5)).reinterpretAsDoubles();
@@ -225,11 +226,12 @@ final class DoubleMath {
         DoubleVector d = e.add(1.0);
         DoubleVector err = e.sub(d.sub(1.0)); // (1 + e) − d exactly (d − 1 is exact, as 1 ≥ e)
         VectorMask<Double> negative = x.compare(LT, 0.0);
-        DoubleVector num = x.broadcast(1.0).blend(e, negative.or(x.compare(NE, x))); // NaN: e is NaN too
+        DoubleVector num = x.broadcast(1.0).blend(e, negative); // (for NaN, d is NaN)
         DoubleVector y = num.div(d);
         // num/(d + err) = y + (num − y·d − y·err)/(d + err); the residual num − y·d is exact by fma, and 1/d is
         // y for x ≥ 0 and 1 − y for x < 0, accurately enough for a correction below an ulp.
-        DoubleVector residual = y.neg().fma(d, num).sub(y.mul(err));
+        DoubleVector minusY = y.neg();
+        DoubleVector residual = minusY.fma(err, minusY.fma(d, num));
         DoubleVector recip = y.blend(x.broadcast(1.0).sub(y), negative);
         return residual.fma(recip, y);
     }

@@ -114,7 +114,8 @@ final class FloatMath {
 
     /** e^x in every lane. */
     static FloatVector exp(FloatVector x) {
-        FloatVector xc = x.max(EXP_MIN).min(EXP_MAX); // NaN stays NaN
+        // Clamped by compare and blend (Java's min and max cost more, for their NaN and −0 rules); NaN stays NaN.
+        FloatVector xc = x.blend(EXP_MIN, x.compare(LT, EXP_MIN)).blend(EXP_MAX, x.compare(GT, EXP_MAX));
         FloatVector t = xc.fma(LOG2E, SHIFTER);        // SHIFTER + n
         FloatVector n = t.sub(SHIFTER);
         FloatVector r = n.fma(n.broadcast(-LN2_LO), n.fma(n.broadcast(-LN2_HI), xc));
@@ -131,7 +132,7 @@ final class FloatMath {
 
     /** e^x − 1 in every lane, accurate near 0 where exp(x) − 1 would cancel. */
     static FloatVector expm1(FloatVector x) {
-        FloatVector xc = x.max(EXPM1_MIN).min(EXPM1_MAX); // NaN stays NaN
+        FloatVector xc = x.blend(EXPM1_MIN, x.compare(LT, EXPM1_MIN)).blend(EXPM1_MAX, x.compare(GT, EXPM1_MAX)); // NaN stays
         // n = round(x·log₂e − ½·sign x), about trunc(x·log₂e): r = x − n·ln 2 then has the sign of x (but for a
         // rounding-sized r of the other sign near the multiples of ln 2, harmless), and |r| ≤ ln 2.
         FloatVector halfSigned = xc.reinterpretAsInts().and(SIGN).or(Float.floatToRawIntBits(0.5f)).reinterpretAsFloats();
@@ -232,11 +233,12 @@ final class FloatMath {
         FloatVector d = e.add(1f);
         FloatVector err = e.sub(d.sub(1f)); // (1 + e) − d exactly (d − 1 is exact, as 1 ≥ e)
         VectorMask<Float> negative = x.compare(LT, 0f);
-        FloatVector num = x.broadcast(1f).blend(e, negative.or(x.compare(NE, x))); // NaN: e is NaN too
+        FloatVector num = x.broadcast(1f).blend(e, negative); // (for NaN, d is NaN)
         FloatVector y = num.div(d);
         // num/(d + err) = y + (num − y·d − y·err)/(d + err); the residual num − y·d is exact by fma, and 1/d is
         // y for x ≥ 0 and 1 − y for x < 0, accurately enough for a correction below an ulp.
-        FloatVector residual = y.neg().fma(d, num).sub(y.mul(err));
+        FloatVector minusY = y.neg();
+        FloatVector residual = minusY.fma(err, minusY.fma(d, num));
         FloatVector recip = y.blend(x.broadcast(1f).sub(y), negative);
         return residual.fma(recip, y);
     }
