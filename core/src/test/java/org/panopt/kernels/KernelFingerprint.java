@@ -5,9 +5,9 @@ import java.util.List;
 import java.util.SplittableRandom;
 
 /**
- * Computes every kernel of {@link FloatMaps} and {@link DoubleMaps} on a fixed seeded input set and prints one
- * hash of the result bits per kernel, for {@code InterpretedEqualsCompiledTest}, which runs this in child JVMs
- * with the interpreter only and with the JIT. NaNs are hashed canonically (their payload is not a number).
+ * Computes every kernel of {@link FloatMaps} and {@link DoubleMaps}, and a few GEMMs, on a fixed seeded input set
+ * and prints one hash of the result bits per kernel, for {@code InterpretedEqualsCompiledTest}, which runs this in
+ * child JVMs with the interpreter only and with the JIT. NaNs are hashed canonically (their payload is not a number).
  *
  * <p>Usage: {@code KernelFingerprint rounds}: computes the set {@code rounds} times (the repetitions warm the
  * JIT up) and prints the first and the last as lines {@code FP first|last <kernel> <hash>}.
@@ -57,7 +57,25 @@ public final class KernelFingerprint {
         double[] logits = finiteInputs(15, 40);
         floats(out, f(mixed), f(positive), f(other), f(finite), f(finite2), f(logits));
         doubles(out, mixed, positive, other, finite, finite2, logits);
+        gemms(out, finite, finite2);
         return out;
+    }
+
+    /** GEMM: a direct small product and a packed, blocked one, in all four transpose cases, on one thread. */
+    private static void gemms(List<String> out, double[] a, double[] b) {
+        int[][] shapes = {{7, 9, 13}, {20, 24, 40}}; // 20·24·40 multiply-adds take the blocked path
+        for (int[] s : shapes) {
+            int m = s[0], n = s[1], k = s[2];
+            for (int t = 0; t < 4; t++) {
+                boolean ta = (t & 1) != 0, tb = (t & 2) != 0;
+                float[] cf = new float[m * n];
+                Gemm.sgemm(ta, tb, m, n, k, 1f, f(a), 0, ta ? m : k, f(b), 0, tb ? k : n, 0f, cf, 0, n, 1);
+                out.add("f32 gemm " + m + "x" + n + "x" + k + " " + (ta ? "T" : "N") + (tb ? "T" : "N") + " " + hash(cf));
+                double[] cd = new double[m * n];
+                Gemm.dgemm(ta, tb, m, n, k, 1.0, a, 0, ta ? m : k, b, 0, tb ? k : n, 0.0, cd, 0, n, 1);
+                out.add("f64 gemm " + m + "x" + n + "x" + k + " " + (ta ? "T" : "N") + (tb ? "T" : "N") + " " + hash(cd));
+            }
+        }
     }
 
     private static void floats(List<String> out, float[] mixed, float[] positive, float[] other, float[] finite,
