@@ -22,10 +22,12 @@ import jdk.incubator.vector.VectorMask;
  *
  * <p>Special values follow {@link StrictMath}, as in {@link FloatMath}.
  *
- * <p>Accuracy: the largest distance from {@code StrictMath}, in ulps of the float64 result, over 2¹⁸ bit patterns
- * spread over all doubles and 2¹⁸ random inputs ({@code MathAccuracy sweep}; {@code MathKernelsTest} requires at
- * most 2, 3 for sigmoid and softplus): exp 1, expm1 1, log 1, log1p 1, tanh 2, sigmoid 2 and softplus 2 (against
- * their formulas evaluated exactly around StrictMath's exp and log1p). StrictMath itself errs by up to 1 ulp.
+ * <p>Accuracy, the largest error in ulps of the float64 result against values computed to 40 digits (mpmath, about
+ * 150 000 inputs per function over all doubles and the busy ranges, measured once): exp 1.01, expm1 1.35,
+ * log 0.76, log1p 0.75, tanh 1.24, sigmoid 1.22, softplus 1.56. Against {@code StrictMath}, which errs itself (up
+ * to 1.88 ulps for tanh there), {@code MathKernelsTest} requires at most 2 (3 for sigmoid and softplus, against
+ * their formulas evaluated around StrictMath's exp and log1p); it measures 1 for exp, expm1, log and log1p and
+ * 2 for tanh, sigmoid and softplus.
  */
 final class DoubleMath {
     private DoubleMath() {}
