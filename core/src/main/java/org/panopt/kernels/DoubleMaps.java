@@ -27,7 +27,7 @@ import jdk.incubator.vector.VectorSpecies;
  * (checked by {@code InterpretedEqualsCompiledTest}), so a computation does not depend on when the JIT compiled
  * what. Hence no Vector-API transcendental ({@code lanewise(EXP)} etc.: SVML intrinsics once compiled, a
  * different rounding before) and no {@code reduceLanes(ADD)} (its order is unspecified and differs between the
- * two): exp, log, tanh, log1p and expm1 come from {@link DoubleMath}, built from exactly rounded operations;
+ * two): exp, log, tanh, sigmoid, log1p and expm1 come from {@link DoubleMath}, built from exactly rounded operations;
  * sums keep lane-wise accumulators whose lanes are then added in a fixed tree ({@link #sumLanes}). MAX and MIN
  * reductions are exact in any order and keep {@code reduceLanes}. A result still depends on the vector width
  * (the lanes a sum is split over), so it may differ between machines with different SIMD widths.
