@@ -22,6 +22,15 @@ import jdk.incubator.vector.VectorSpecies;
  * falls back to boxed scalar code (measured here: 30× slower for exp), and a single method holding
  * every loop would exceed the JIT's size limit. So the switch picks a method, and each method's loop
  * names its operator literally.
+ *
+ * <p><b>Determinism.</b> Every kernel gives the same bits in the interpreter, in C1- and in C2-compiled code
+ * (checked by {@code InterpretedEqualsCompiledTest}), so a computation does not depend on when the JIT compiled
+ * what. Hence no Vector-API transcendental ({@code lanewise(EXP)} etc.: SVML intrinsics once compiled, a
+ * different rounding before) and no {@code reduceLanes(ADD)} (its order is unspecified and differs between the
+ * two): exp, log, tanh, sigmoid, log1p and expm1 come from {@link DoubleMath}, built from exactly rounded operations;
+ * sums keep lane-wise accumulators whose lanes are then added in a fixed tree ({@link #sumLanes}). MAX and MIN
+ * reductions are exact in any order and keep {@code reduceLanes}. A result still depends on the vector width
+ * (the lanes a sum is split over), so it may differ between machines with different SIMD widths.
  */
 public final class DoubleMaps {
     static final VectorSpecies<Double> S = DoubleVector.SPECIES_PREFERRED;
@@ -34,7 +43,10 @@ public final class DoubleMaps {
     /** y[i] = op(x[xs·i]) for i in [0, n). */
     public static void unary(UnaryOp op, double[] x, int xo, int xs, double[] y, int yo, int n) {
         if (xs == 0) {
-            Arrays.fill(y, yo, yo + n, op.apply(x[xo]));
+            // One element through the vector kernel, so a broadcast gives the bits a contiguous run would.
+            double[] one = new double[1];
+            if (n > 0) unary(op, new double[] {x[xo]}, 0, 1, one, 0, 1);
+            Arrays.fill(y, yo, yo + n, one[0]);
             return;
         }
         switch (op) {
@@ -82,14 +94,14 @@ public final class DoubleMaps {
     private static void exp(double[] x, int xo, double[] y, int yo, int n) {
         for (int i = 0; i < n; i += L) {
             VectorMask<Double> m = S.indexInRange(i, n);
-            load(x, xo + i, m).lanewise(VectorOperators.EXP).intoArray(y, yo + i, m);
+            DoubleMath.exp(load(x, xo + i, m)).intoArray(y, yo + i, m);
         }
     }
 
     private static void log(double[] x, int xo, double[] y, int yo, int n) {
         for (int i = 0; i < n; i += L) {
             VectorMask<Double> m = S.indexInRange(i, n);
-            load(x, xo + i, m).lanewise(VectorOperators.LOG).intoArray(y, yo + i, m);
+            DoubleMath.log(load(x, xo + i, m)).intoArray(y, yo + i, m);
         }
     }
 
@@ -111,15 +123,14 @@ public final class DoubleMaps {
     private static void tanh(double[] x, int xo, double[] y, int yo, int n) {
         for (int i = 0; i < n; i += L) {
             VectorMask<Double> m = S.indexInRange(i, n);
-            load(x, xo + i, m).lanewise(VectorOperators.TANH).intoArray(y, yo + i, m);
+            DoubleMath.tanh(load(x, xo + i, m)).intoArray(y, yo + i, m);
         }
     }
 
     private static void sigmoid(double[] x, int xo, double[] y, int yo, int n) {
-        DoubleVector one = DoubleVector.broadcast(S, 1.0);
         for (int i = 0; i < n; i += L) {
             VectorMask<Double> m = S.indexInRange(i, n);
-            one.div(load(x, xo + i, m).neg().lanewise(VectorOperators.EXP).add(one)).intoArray(y, yo + i, m);
+            DoubleMath.sigmoid(load(x, xo + i, m)).intoArray(y, yo + i, m);
         }
     }
 
@@ -158,38 +169,57 @@ public final class DoubleMaps {
     private static void log1p(double[] x, int xo, double[] y, int yo, int n) {
         for (int i = 0; i < n; i += L) {
             VectorMask<Double> m = S.indexInRange(i, n);
-            load(x, xo + i, m).lanewise(VectorOperators.LOG1P).intoArray(y, yo + i, m);
+            DoubleMath.log1p(load(x, xo + i, m)).intoArray(y, yo + i, m);
         }
     }
 
     private static void expm1(double[] x, int xo, double[] y, int yo, int n) {
         for (int i = 0; i < n; i += L) {
             VectorMask<Double> m = S.indexInRange(i, n);
-            load(x, xo + i, m).lanewise(VectorOperators.EXPM1).intoArray(y, yo + i, m);
+            DoubleMath.expm1(load(x, xo + i, m)).intoArray(y, yo + i, m);
         }
     }
 
+    // sin, cos and pow are scalar StrictMath loops (fdlibm, the same bits everywhere): no training path uses
+    // them in bulk, and a vector version with its own argument reduction would not be worth its tests.
     private static void sin(double[] x, int xo, double[] y, int yo, int n) {
-        for (int i = 0; i < n; i += L) {
-            VectorMask<Double> m = S.indexInRange(i, n);
-            load(x, xo + i, m).lanewise(VectorOperators.SIN).intoArray(y, yo + i, m);
-        }
+        for (int i = 0; i < n; i++) y[yo + i] = StrictMath.sin(x[xo + i]);
     }
 
     private static void cos(double[] x, int xo, double[] y, int yo, int n) {
-        for (int i = 0; i < n; i += L) {
-            VectorMask<Double> m = S.indexInRange(i, n);
-            load(x, xo + i, m).lanewise(VectorOperators.COS).intoArray(y, yo + i, m);
+        for (int i = 0; i < n; i++) y[yo + i] = StrictMath.cos(x[xo + i]);
+    }
+
+    // max(x, 0) + log1p(exp(−|x|)): no overflow for large x, no lost digits for very negative x. In blocks,
+    // exp(−|x|) into a buffer and then the rest: one loop holding both would be more than the JIT inlines into
+    // one compilation, and a math call left out of line boxes its vectors.
+    private static void softplus(double[] x, int xo, double[] y, int yo, int n) {
+        double[] e = new double[Math.min(n, BLOCK)];
+        for (int b = 0; b < n; b += BLOCK) {
+            int len = Math.min(BLOCK, n - b);
+            expOfMinusAbs(x, xo + b, e, len);
+            softplusFromExp(x, xo + b, e, y, yo + b, len);
         }
     }
 
-    // max(x, 0) + log1p(exp(−|x|)): no overflow for large x, no lost digits for very negative x.
-    private static void softplus(double[] x, int xo, double[] y, int yo, int n) {
+    /** Elements per block of the two-pass kernels (a multiple of every vector length). */
+    private static final int BLOCK = 1024;
+
+    private static void expOfMinusAbs(double[] x, int xo, double[] e, int n) {
+        for (int i = 0; i < n; i += L) {
+            VectorMask<Double> m = S.indexInRange(i, n);
+            DoubleMath.exp(load(x, xo + i, m).abs().neg()).intoArray(e, i, m);
+        }
+    }
+
+    // y may alias x: element i of x is read before element i of y is written. Both loads come before log1p,
+    // whose inlining exhausts the JIT's budget for this method.
+    private static void softplusFromExp(double[] x, int xo, double[] e, double[] y, int yo, int n) {
         for (int i = 0; i < n; i += L) {
             VectorMask<Double> m = S.indexInRange(i, n);
             DoubleVector v = load(x, xo + i, m);
-            DoubleVector t = v.abs().neg().lanewise(VectorOperators.EXP).lanewise(VectorOperators.LOG1P);
-            v.max(0.0).add(t).intoArray(y, yo + i, m);
+            DoubleVector t = load(e, i, m);
+            v.max(0.0).add(DoubleMath.log1p(t)).intoArray(y, yo + i, m);
         }
     }
 
@@ -270,10 +300,7 @@ public final class DoubleMaps {
     }
 
     private static void pow(double[] a, int ao, int as, double[] b, int bo, int bs, double[] y, int yo, int n) {
-        for (int i = 0; i < n; i += L) {
-            VectorMask<Double> m = S.indexInRange(i, n);
-            operand(a, ao, as, i, m).lanewise(VectorOperators.POW, operand(b, bo, bs, i, m)).intoArray(y, yo + i, m);
-        }
+        for (int i = 0; i < n; i++) y[yo + i] = StrictMath.pow(a[ao + as * i], b[bo + bs * i]);
     }
 
     private static void eq(double[] a, int ao, int as, double[] b, int bo, int bs, double[] y, int yo, int n) {
@@ -356,7 +383,8 @@ public final class DoubleMaps {
         };
     }
 
-    // Two accumulators hide the latency of the add chain; masked-off tail lanes load as 0.
+    // Two accumulators hide the latency of the add chain; masked-off tail lanes load as 0. Pairs of whole
+    // vectors go to acc0 and acc1, the rest (the last one masked) to acc0: a fixed order, whatever compiled it.
     private static double sum(double[] x, int xo, int n) {
         DoubleVector acc0 = DoubleVector.zero(S);
         DoubleVector acc1 = DoubleVector.zero(S);
@@ -366,7 +394,9 @@ public final class DoubleMaps {
             acc1 = acc1.add(DoubleVector.fromArray(S, x, xo + i + L));
         }
         for (; i < n; i += L) acc0 = acc0.add(load(x, xo + i, S.indexInRange(i, n)));
-        return acc0.add(acc1).reduceLanes(VectorOperators.ADD);
+        double[] lanes = new double[L];
+        acc0.add(acc1).intoArray(lanes, 0);
+        return sumLanes(lanes);
     }
 
     private static double max(double[] x, int xo, int n) {
@@ -409,7 +439,23 @@ public final class DoubleMaps {
             VectorMask<Double> m = S.indexInRange(i, n);
             acc0 = load(x, xo + i, m).fma(load(y, yo + i, m), acc0);
         }
-        return acc0.add(acc1).reduceLanes(VectorOperators.ADD);
+        double[] lanes = new double[L];
+        acc0.add(acc1).intoArray(lanes, 0);
+        return sumLanes(lanes);
+    }
+
+    /**
+     * The sum of a vector's lanes (stored into {@code lanes} by the caller) in a fixed pairwise tree: lane i plus
+     * lane i + L/2 for i < L/2, then i + L/4, …, down to lane 0. Scalar adds in a fixed order round the same
+     * way interpreted or compiled; reduceLanes(ADD) leaves its order to the implementation, and C2's differs
+     * from the interpreter's. (A plain array, not a vector argument: a vector helper the JIT fails to inline
+     * boxes its vectors.)
+     */
+    private static double sumLanes(double[] lanes) {
+        for (int w = lanes.length / 2; w >= 1; w /= 2) {
+            for (int i = 0; i < w; i++) lanes[i] += lanes[i + w];
+        }
+        return lanes[0];
     }
 
     // ------------------------------------------------------------------ softmax
@@ -417,33 +463,20 @@ public final class DoubleMaps {
     /**
      * Softmax (or log-softmax) of one contiguous row, stable: the row maximum is subtracted before
      * exponentiating, so no finite input overflows. y may alias x.
+     *
+     * <p>Each pass is its own small method: the JIT inlines a limited number of IR nodes into one compilation,
+     * and exp alone is many; a pass left without its vector helpers inlined would box every vector.
      */
     public static void softmaxRow(double[] x, int xo, double[] y, int yo, int n, boolean log) {
         double max = max(x, xo, n);
         if (max == Double.NEGATIVE_INFINITY) max = 0.0; // every entry −∞: exp gives 0s, not NaNs from −∞ − (−∞)
-        DoubleVector vmax = DoubleVector.broadcast(S, max);
-        DoubleVector sum = DoubleVector.zero(S);
-        for (int i = 0; i < n; i += L) {
-            VectorMask<Double> m = S.indexInRange(i, n);
-            DoubleVector e = load(x, xo + i, m).sub(vmax).lanewise(VectorOperators.EXP);
-            sum = sum.add(e, m);
-            if (!log) e.intoArray(y, yo + i, m);
-        }
-        double s = sum.reduceLanes(VectorOperators.ADD);
+        double s = sumOfExp(x, xo, max, log ? null : y, yo, n);
         if (log) {
             // (x − max) − log s, not x − (max + log s): the sum max + log s would round at the scale of
             // max, losing log s's digits when the logits are large (double: 3e-5 absolute at |x| = 1000).
-            DoubleVector logS = DoubleVector.broadcast(S, Math.log(s));
-            for (int i = 0; i < n; i += L) {
-                VectorMask<Double> m = S.indexInRange(i, n);
-                load(x, xo + i, m).sub(vmax).sub(logS).intoArray(y, yo + i, m);
-            }
+            subtractTwice(x, xo, max, logOf(s), y, yo, n);
         } else {
-            DoubleVector inv = DoubleVector.broadcast(S, 1.0 / s);
-            for (int i = 0; i < n; i += L) {
-                VectorMask<Double> m = S.indexInRange(i, n);
-                load(y, yo + i, m).mul(inv).intoArray(y, yo + i, m);
-            }
+            scale(y, yo, 1.0 / s, n);
         }
     }
 
@@ -451,12 +484,45 @@ public final class DoubleMaps {
     public static double logSumExpRow(double[] x, int xo, int n) {
         double max = max(x, xo, n);
         if (Double.isInfinite(max) || Double.isNaN(max)) return max;
+        return max + logOf(sumOfExp(x, xo, max, null, 0, n));
+    }
+
+    /** Σ exp(x[i] − max), lanes added by {@link #sumLanes}; also stores each exp(x[i] − max) in y unless y is null. */
+    private static double sumOfExp(double[] x, int xo, double max, double[] y, int yo, int n) {
         DoubleVector vmax = DoubleVector.broadcast(S, max);
         DoubleVector sum = DoubleVector.zero(S);
         for (int i = 0; i < n; i += L) {
             VectorMask<Double> m = S.indexInRange(i, n);
-            sum = sum.add(load(x, xo + i, m).sub(vmax).lanewise(VectorOperators.EXP), m);
+            DoubleVector e = DoubleMath.exp(load(x, xo + i, m).sub(vmax));
+            sum = sum.add(e, m);
+            if (y != null) e.intoArray(y, yo + i, m);
         }
-        return max + Math.log(sum.reduceLanes(VectorOperators.ADD));
+        double[] lanes = new double[L];
+        sum.intoArray(lanes, 0);
+        return sumLanes(lanes);
+    }
+
+    /** The natural logarithm of one value, by the vector kernel: the bits a lane of {@link #log} would give. */
+    private static double logOf(double v) {
+        return DoubleMath.log(DoubleVector.broadcast(S, v)).lane(0);
+    }
+
+    /** y[i] = (x[i] − a) − b. */
+    private static void subtractTwice(double[] x, int xo, double a, double b, double[] y, int yo, int n) {
+        DoubleVector va = DoubleVector.broadcast(S, a);
+        DoubleVector vb = DoubleVector.broadcast(S, b);
+        for (int i = 0; i < n; i += L) {
+            VectorMask<Double> m = S.indexInRange(i, n);
+            load(x, xo + i, m).sub(va).sub(vb).intoArray(y, yo + i, m);
+        }
+    }
+
+    /** y[i] ·= c. */
+    private static void scale(double[] y, int yo, double c, int n) {
+        DoubleVector vc = DoubleVector.broadcast(S, c);
+        for (int i = 0; i < n; i += L) {
+            VectorMask<Double> m = S.indexInRange(i, n);
+            load(y, yo + i, m).mul(vc).intoArray(y, yo + i, m);
+        }
     }
 }

@@ -52,6 +52,6 @@ public final class Erf {
             f *= delta;
             if (Math.abs(delta - 1) < 1e-16) break;
         }
-        return Math.exp(-x * x) / (Math.sqrt(Math.PI) * f);
+        return StrictMath.exp(-x * x) / (Math.sqrt(Math.PI) * f); // fdlibm: the same bits on every machine
     }
 }

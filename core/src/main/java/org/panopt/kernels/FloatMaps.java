@@ -21,6 +21,15 @@ import jdk.incubator.vector.VectorSpecies;
  * falls back to boxed scalar code (measured here: 30× slower for exp), and a single method holding
  * every loop would exceed the JIT's size limit. So the switch picks a method, and each method's loop
  * names its operator literally.
+ *
+ * <p><b>Determinism.</b> Every kernel gives the same bits in the interpreter, in C1- and in C2-compiled code
+ * (checked by {@code InterpretedEqualsCompiledTest}), so a computation does not depend on when the JIT compiled
+ * what. Hence no Vector-API transcendental ({@code lanewise(EXP)} etc.: SVML intrinsics once compiled, a
+ * different rounding before) and no {@code reduceLanes(ADD)} (its order is unspecified and differs between the
+ * two): exp, log, tanh, sigmoid, log1p and expm1 come from {@link FloatMath}, built from exactly rounded operations;
+ * sums keep lane-wise accumulators whose lanes are then added in a fixed tree ({@link #sumLanes}). MAX and MIN
+ * reductions are exact in any order and keep {@code reduceLanes}. A result still depends on the vector width
+ * (the lanes a sum is split over), so it may differ between machines with different SIMD widths.
  */
 public final class FloatMaps {
     static final VectorSpecies<Float> S = FloatVector.SPECIES_PREFERRED;
@@ -33,7 +42,10 @@ public final class FloatMaps {
     /** y[i] = op(x[xs·i]) for i in [0, n). */
     public static void unary(UnaryOp op, float[] x, int xo, int xs, float[] y, int yo, int n) {
         if (xs == 0) {
-            Arrays.fill(y, yo, yo + n, (float) op.apply(x[xo]));
+            // One element through the vector kernel, so a broadcast gives the bits a contiguous run would.
+            float[] one = new float[1];
+            if (n > 0) unary(op, new float[] {x[xo]}, 0, 1, one, 0, 1);
+            Arrays.fill(y, yo, yo + n, one[0]);
             return;
         }
         switch (op) {
@@ -81,14 +93,14 @@ public final class FloatMaps {
     private static void exp(float[] x, int xo, float[] y, int yo, int n) {
         for (int i = 0; i < n; i += L) {
             VectorMask<Float> m = S.indexInRange(i, n);
-            load(x, xo + i, m).lanewise(VectorOperators.EXP).intoArray(y, yo + i, m);
+            FloatMath.exp(load(x, xo + i, m)).intoArray(y, yo + i, m);
         }
     }
 
     private static void log(float[] x, int xo, float[] y, int yo, int n) {
         for (int i = 0; i < n; i += L) {
             VectorMask<Float> m = S.indexInRange(i, n);
-            load(x, xo + i, m).lanewise(VectorOperators.LOG).intoArray(y, yo + i, m);
+            FloatMath.log(load(x, xo + i, m)).intoArray(y, yo + i, m);
         }
     }
 
@@ -110,15 +122,14 @@ public final class FloatMaps {
     private static void tanh(float[] x, int xo, float[] y, int yo, int n) {
         for (int i = 0; i < n; i += L) {
             VectorMask<Float> m = S.indexInRange(i, n);
-            load(x, xo + i, m).lanewise(VectorOperators.TANH).intoArray(y, yo + i, m);
+            FloatMath.tanh(load(x, xo + i, m)).intoArray(y, yo + i, m);
         }
     }
 
     private static void sigmoid(float[] x, int xo, float[] y, int yo, int n) {
-        FloatVector one = FloatVector.broadcast(S, 1f);
         for (int i = 0; i < n; i += L) {
             VectorMask<Float> m = S.indexInRange(i, n);
-            one.div(load(x, xo + i, m).neg().lanewise(VectorOperators.EXP).add(one)).intoArray(y, yo + i, m);
+            FloatMath.sigmoid(load(x, xo + i, m)).intoArray(y, yo + i, m);
         }
     }
 
@@ -157,38 +168,57 @@ public final class FloatMaps {
     private static void log1p(float[] x, int xo, float[] y, int yo, int n) {
         for (int i = 0; i < n; i += L) {
             VectorMask<Float> m = S.indexInRange(i, n);
-            load(x, xo + i, m).lanewise(VectorOperators.LOG1P).intoArray(y, yo + i, m);
+            FloatMath.log1p(load(x, xo + i, m)).intoArray(y, yo + i, m);
         }
     }
 
     private static void expm1(float[] x, int xo, float[] y, int yo, int n) {
         for (int i = 0; i < n; i += L) {
             VectorMask<Float> m = S.indexInRange(i, n);
-            load(x, xo + i, m).lanewise(VectorOperators.EXPM1).intoArray(y, yo + i, m);
+            FloatMath.expm1(load(x, xo + i, m)).intoArray(y, yo + i, m);
         }
     }
 
+    // sin, cos and pow are scalar StrictMath loops (fdlibm, the same bits everywhere): no training path uses
+    // them in bulk, and a vector version with its own argument reduction would not be worth its tests.
     private static void sin(float[] x, int xo, float[] y, int yo, int n) {
-        for (int i = 0; i < n; i += L) {
-            VectorMask<Float> m = S.indexInRange(i, n);
-            load(x, xo + i, m).lanewise(VectorOperators.SIN).intoArray(y, yo + i, m);
-        }
+        for (int i = 0; i < n; i++) y[yo + i] = (float) StrictMath.sin(x[xo + i]);
     }
 
     private static void cos(float[] x, int xo, float[] y, int yo, int n) {
-        for (int i = 0; i < n; i += L) {
-            VectorMask<Float> m = S.indexInRange(i, n);
-            load(x, xo + i, m).lanewise(VectorOperators.COS).intoArray(y, yo + i, m);
+        for (int i = 0; i < n; i++) y[yo + i] = (float) StrictMath.cos(x[xo + i]);
+    }
+
+    // max(x, 0) + log1p(exp(−|x|)): no overflow for large x, no lost digits for very negative x. In blocks,
+    // exp(−|x|) into a buffer and then the rest: one loop holding both would be more than the JIT inlines into
+    // one compilation, and a math call left out of line boxes its vectors.
+    private static void softplus(float[] x, int xo, float[] y, int yo, int n) {
+        float[] e = new float[Math.min(n, BLOCK)];
+        for (int b = 0; b < n; b += BLOCK) {
+            int len = Math.min(BLOCK, n - b);
+            expOfMinusAbs(x, xo + b, e, len);
+            softplusFromExp(x, xo + b, e, y, yo + b, len);
         }
     }
 
-    // max(x, 0) + log1p(exp(−|x|)): no overflow for large x, no lost digits for very negative x.
-    private static void softplus(float[] x, int xo, float[] y, int yo, int n) {
+    /** Elements per block of the two-pass kernels (a multiple of every vector length). */
+    private static final int BLOCK = 1024;
+
+    private static void expOfMinusAbs(float[] x, int xo, float[] e, int n) {
+        for (int i = 0; i < n; i += L) {
+            VectorMask<Float> m = S.indexInRange(i, n);
+            FloatMath.exp(load(x, xo + i, m).abs().neg()).intoArray(e, i, m);
+        }
+    }
+
+    // y may alias x: element i of x is read before element i of y is written. Both loads come before log1p,
+    // whose inlining exhausts the JIT's budget for this method.
+    private static void softplusFromExp(float[] x, int xo, float[] e, float[] y, int yo, int n) {
         for (int i = 0; i < n; i += L) {
             VectorMask<Float> m = S.indexInRange(i, n);
             FloatVector v = load(x, xo + i, m);
-            FloatVector t = v.abs().neg().lanewise(VectorOperators.EXP).lanewise(VectorOperators.LOG1P);
-            v.max(0f).add(t).intoArray(y, yo + i, m);
+            FloatVector t = load(e, i, m);
+            v.max(0f).add(FloatMath.log1p(t)).intoArray(y, yo + i, m);
         }
     }
 
@@ -269,10 +299,7 @@ public final class FloatMaps {
     }
 
     private static void pow(float[] a, int ao, int as, float[] b, int bo, int bs, float[] y, int yo, int n) {
-        for (int i = 0; i < n; i += L) {
-            VectorMask<Float> m = S.indexInRange(i, n);
-            operand(a, ao, as, i, m).lanewise(VectorOperators.POW, operand(b, bo, bs, i, m)).intoArray(y, yo + i, m);
-        }
+        for (int i = 0; i < n; i++) y[yo + i] = (float) StrictMath.pow(a[ao + as * i], b[bo + bs * i]);
     }
 
     private static void eq(float[] a, int ao, int as, float[] b, int bo, int bs, float[] y, int yo, int n) {
@@ -355,7 +382,8 @@ public final class FloatMaps {
         };
     }
 
-    // Two accumulators hide the latency of the add chain; masked-off tail lanes load as 0.
+    // Two accumulators hide the latency of the add chain; masked-off tail lanes load as 0. Pairs of whole
+    // vectors go to acc0 and acc1, the rest (the last one masked) to acc0: a fixed order, whatever compiled it.
     private static float sum(float[] x, int xo, int n) {
         FloatVector acc0 = FloatVector.zero(S);
         FloatVector acc1 = FloatVector.zero(S);
@@ -365,7 +393,9 @@ public final class FloatMaps {
             acc1 = acc1.add(FloatVector.fromArray(S, x, xo + i + L));
         }
         for (; i < n; i += L) acc0 = acc0.add(load(x, xo + i, S.indexInRange(i, n)));
-        return acc0.add(acc1).reduceLanes(VectorOperators.ADD);
+        float[] lanes = new float[L];
+        acc0.add(acc1).intoArray(lanes, 0);
+        return sumLanes(lanes);
     }
 
     private static float max(float[] x, int xo, int n) {
@@ -408,7 +438,23 @@ public final class FloatMaps {
             VectorMask<Float> m = S.indexInRange(i, n);
             acc0 = load(x, xo + i, m).fma(load(y, yo + i, m), acc0);
         }
-        return acc0.add(acc1).reduceLanes(VectorOperators.ADD);
+        float[] lanes = new float[L];
+        acc0.add(acc1).intoArray(lanes, 0);
+        return sumLanes(lanes);
+    }
+
+    /**
+     * The sum of a vector's lanes (stored into {@code lanes} by the caller) in a fixed pairwise tree: lane i plus
+     * lane i + L/2 for i < L/2, then i + L/4, …, down to lane 0. Scalar adds in a fixed order round the same
+     * way interpreted or compiled; reduceLanes(ADD) leaves its order to the implementation, and C2's differs
+     * from the interpreter's. (A plain array, not a vector argument: a vector helper the JIT fails to inline
+     * boxes its vectors.)
+     */
+    private static float sumLanes(float[] lanes) {
+        for (int w = lanes.length / 2; w >= 1; w /= 2) {
+            for (int i = 0; i < w; i++) lanes[i] += lanes[i + w];
+        }
+        return lanes[0];
     }
 
     // ------------------------------------------------------------------ softmax
@@ -416,33 +462,20 @@ public final class FloatMaps {
     /**
      * Softmax (or log-softmax) of one contiguous row, stable: the row maximum is subtracted before
      * exponentiating, so no finite input overflows. y may alias x.
+     *
+     * <p>Each pass is its own small method: the JIT inlines a limited number of IR nodes into one compilation,
+     * and exp alone is many; a pass left without its vector helpers inlined would box every vector.
      */
     public static void softmaxRow(float[] x, int xo, float[] y, int yo, int n, boolean log) {
         float max = max(x, xo, n);
         if (max == Float.NEGATIVE_INFINITY) max = 0f; // every entry −∞: exp gives 0s, not NaNs from −∞ − (−∞)
-        FloatVector vmax = FloatVector.broadcast(S, max);
-        FloatVector sum = FloatVector.zero(S);
-        for (int i = 0; i < n; i += L) {
-            VectorMask<Float> m = S.indexInRange(i, n);
-            FloatVector e = load(x, xo + i, m).sub(vmax).lanewise(VectorOperators.EXP);
-            sum = sum.add(e, m);
-            if (!log) e.intoArray(y, yo + i, m);
-        }
-        float s = sum.reduceLanes(VectorOperators.ADD);
+        float s = sumOfExp(x, xo, max, log ? null : y, yo, n);
         if (log) {
             // (x − max) − log s, not x − (max + log s): the sum max + log s would round at the scale of
             // max, losing log s's digits when the logits are large (float: 3e-5 absolute at |x| = 1000).
-            FloatVector logS = FloatVector.broadcast(S, (float) Math.log(s));
-            for (int i = 0; i < n; i += L) {
-                VectorMask<Float> m = S.indexInRange(i, n);
-                load(x, xo + i, m).sub(vmax).sub(logS).intoArray(y, yo + i, m);
-            }
+            subtractTwice(x, xo, max, logOf(s), y, yo, n);
         } else {
-            FloatVector inv = FloatVector.broadcast(S, 1f / s);
-            for (int i = 0; i < n; i += L) {
-                VectorMask<Float> m = S.indexInRange(i, n);
-                load(y, yo + i, m).mul(inv).intoArray(y, yo + i, m);
-            }
+            scale(y, yo, 1f / s, n);
         }
     }
 
@@ -450,12 +483,45 @@ public final class FloatMaps {
     public static float logSumExpRow(float[] x, int xo, int n) {
         float max = max(x, xo, n);
         if (Float.isInfinite(max) || Float.isNaN(max)) return max;
+        return max + logOf(sumOfExp(x, xo, max, null, 0, n));
+    }
+
+    /** Σ exp(x[i] − max), lanes added by {@link #sumLanes}; also stores each exp(x[i] − max) in y unless y is null. */
+    private static float sumOfExp(float[] x, int xo, float max, float[] y, int yo, int n) {
         FloatVector vmax = FloatVector.broadcast(S, max);
         FloatVector sum = FloatVector.zero(S);
         for (int i = 0; i < n; i += L) {
             VectorMask<Float> m = S.indexInRange(i, n);
-            sum = sum.add(load(x, xo + i, m).sub(vmax).lanewise(VectorOperators.EXP), m);
+            FloatVector e = FloatMath.exp(load(x, xo + i, m).sub(vmax));
+            sum = sum.add(e, m);
+            if (y != null) e.intoArray(y, yo + i, m);
         }
-        return max + (float) Math.log(sum.reduceLanes(VectorOperators.ADD));
+        float[] lanes = new float[L];
+        sum.intoArray(lanes, 0);
+        return sumLanes(lanes);
+    }
+
+    /** The natural logarithm of one value, by the vector kernel: the bits a lane of {@link #log} would give. */
+    private static float logOf(float v) {
+        return FloatMath.log(FloatVector.broadcast(S, v)).lane(0);
+    }
+
+    /** y[i] = (x[i] − a) − b. */
+    private static void subtractTwice(float[] x, int xo, float a, float b, float[] y, int yo, int n) {
+        FloatVector va = FloatVector.broadcast(S, a);
+        FloatVector vb = FloatVector.broadcast(S, b);
+        for (int i = 0; i < n; i += L) {
+            VectorMask<Float> m = S.indexInRange(i, n);
+            load(x, xo + i, m).sub(va).sub(vb).intoArray(y, yo + i, m);
+        }
+    }
+
+    /** y[i] ·= c. */
+    private static void scale(float[] y, int yo, float c, int n) {
+        FloatVector vc = FloatVector.broadcast(S, c);
+        for (int i = 0; i < n; i += L) {
+            VectorMask<Float> m = S.indexInRange(i, n);
+            load(y, yo + i, m).mul(vc).intoArray(y, yo + i, m);
+        }
     }
 }

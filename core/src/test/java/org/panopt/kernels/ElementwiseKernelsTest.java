@@ -29,10 +29,11 @@ import org.junit.jupiter.params.provider.MethodSource;
  * <p>Tolerance: exact (after rounding the double reference to the kernel's precision) for ops that are
  * correctly rounded in both (+, −, ×, ÷, √, abs, comparisons, …: rounding a double result to float is
  * innocuous for these); for the transcendental and composite ops, {@value #ULPS} ulps of the result in
- * the kernel's precision — the vector EXP/LOG/TANH/POW/SIN/COS lower to SVML-like intrinsics that are
- * accurate to about 1 ulp, and SIGMOID/SOFTPLUS/RSQRT compose two or three rounded steps. SIN/COS also get
- * an absolute floor of {@value #ULPS} ulps of 1 (their results are bounded by 1, and near their zeros the
- * argument reduction, not the result, sets the error).
+ * the kernel's precision — panopt's own EXP/LOG/TANH/EXPM1/LOG1P/SIGMOID are within 2 ulps of StrictMath
+ * ({@link MathKernelsTest} checks that bound), the float64 references here are {@code Math} formulas with
+ * roundings of their own (SIGMOID, SOFTPLUS, RSQRT compose two or three rounded steps), and SIN/COS/POW are
+ * StrictMath rounded to float. SIN/COS also get an absolute floor of {@value #ULPS} ulps of 1 (their results
+ * are bounded by 1, and near their zeros the argument reduction, not the result, sets the error).
  */
 class ElementwiseKernelsTest {
     static final int ULPS = 4;

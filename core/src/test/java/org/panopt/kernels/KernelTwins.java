@@ -30,6 +30,7 @@ public final class KernelTwins {
         String s = floatSource
                 .replace("FloatVector", "DoubleVector")
                 .replace("FloatMaps", "DoubleMaps")
+                .replace("FloatMath", "DoubleMath")
                 .replace("<Float>", "<Double>")
                 .replace("Float.", "Double.")
                 .replace("float32", "float64")
