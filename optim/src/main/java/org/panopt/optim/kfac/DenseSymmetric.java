@@ -9,9 +9,9 @@ import org.panopt.tensor.DType;
 import org.panopt.tensor.Tensor;
 
 /**
- * The float64 dense linear algebra K-FAC needs on its small symmetric matrices (the Kronecker factors),
- * through EJML: damped inverses by Cholesky with a symmetric eigen-decomposition as the fallback, and the
- * generalized symmetric eigenproblem of {@code spec/kfac.md} §7.3. Matrices travel as float64
+ * The float64 dense linear algebra K-FAC needs on its small symmetric matrices (the Kronecker factors):
+ * damped inverses on the SIMD GEMM ({@link SpdInverse}) with a symmetric eigen-decomposition (EJML) as the
+ * fallback, and the generalized symmetric eigenproblem of {@code spec/kfac.md} §7.3. Matrices travel as float64
  * {@link Tensor}s {@code [n, n]} so that the products that apply them run on the SIMD GEMM.
  */
 final class DenseSymmetric {
@@ -46,7 +46,7 @@ final class DenseSymmetric {
     }
 
     /**
-     * (X + d·I)⁻¹ for a symmetric positive semi-definite X and damping d ≥ 0, by {@link #spdInverse}. When
+     * (X + d·I)⁻¹ for a symmetric positive semi-definite X and damping d ≥ 0, by {@link SpdInverse}. When
      * that fails — X + dI not numerically positive definite: a Cholesky pivot L_ii² below {@link #MIN_PIVOT}
      * times the largest diagonal entry of its block (tiny damping, rank-deficient statistics, round-off) — the
      * symmetric eigen-decomposition X + dI = QΛQᵀ gives Q diag(1/max(λ, floor)) Qᵀ with floor = 1e-10·max |λ|:
@@ -54,35 +54,31 @@ final class DenseSymmetric {
      */
     static Inverse dampedInverse(Tensor x, double damping) {
         int n = x.dim(0);
-        Tensor damped = damping == 0 ? x : x.add(identity(n).mul(damping));
-        try {
-            Tensor inv = spdInverse(damped, maxDiagonal(damped));
-            if (allFinite(inv)) return new Inverse(inv, false);
-        } catch (NotPositiveDefinite e) {
-            // fall through to the eigen route
-        }
-        return new Inverse(eigenInverse(toEjml(damped)), true);
+        double[] inv = damped(x, damping);
+        double scale = 0;
+        for (int i = 0; i < n; i++) scale = Math.max(scale, inv[i * n + i]);
+        if (SpdInverse.invert(inv, n, scale)) return new Inverse(Float64.wrap(inv, n, n), false);
+        return new Inverse(eigenInverse(DMatrixRMaj.wrap(n, n, damped(x, damping))), true); // inverted in place: rebuild
+    }
+
+    /** A fresh row-major copy of X + d·I. */
+    private static double[] damped(Tensor x, double damping) {
+        int n = x.dim(0);
+        double[] out = x.toDoubleArray();
+        for (int i = 0; i < n; i++) out[i * n + i] += damping;
+        return out;
     }
 
     /** Signals a Cholesky pivot that is zero, negative or negligible. */
-    private static final class NotPositiveDefinite extends RuntimeException {
+    static final class NotPositiveDefinite extends RuntimeException {
         NotPositiveDefinite() {
             super(null, null, false, false);
         }
     }
 
-    /** Blocks up to this size are inverted by EJML's Cholesky; larger ones recursively. */
-    static final int BASE_BLOCK = 96;
-
     /**
-     * The inverse of a symmetric positive definite matrix, by recursive 2×2 blocking on Schur complements:
-     * with M = [A B; Bᵀ C], S = C − BᵀA⁻¹B (positive definite when M is),
-     * <pre>
-     *   M⁻¹ = [ A⁻¹ + A⁻¹B S⁻¹ BᵀA⁻¹   −A⁻¹B S⁻¹ ]
-     *         [ −S⁻¹BᵀA⁻¹              S⁻¹       ]
-     * </pre>
-     * so that the O(n³) work runs in the SIMD GEMM (EJML's own products are unblocked); blocks of at most
-     * {@link #BASE_BLOCK} rows are inverted through Cholesky, M = LLᵀ, M⁻¹ = L⁻ᵀL⁻¹.
+     * The inverse of a symmetric positive definite matrix ({@link SpdInverse}: recursive Schur-complement
+     * blocking on the SIMD GEMM, Cholesky on blocks of at most {@link SpdInverse#BASE} rows).
      *
      * @param scale the largest diagonal entry of the whole matrix: pivots of Schur complements are judged
      *              against it, so that a rank-deficient matrix cannot pass as a tiny positive complement
@@ -90,33 +86,9 @@ final class DenseSymmetric {
      */
     static Tensor spdInverse(Tensor m, double scale) {
         int n = m.dim(0);
-        if (n <= BASE_BLOCK) return choleskyInverse(m, scale);
-        int k = n / 2;
-        Tensor a = m.narrow(0, 0, k).narrow(1, 0, k);
-        Tensor b = m.narrow(0, 0, k).narrow(1, k, n - k);
-        Tensor c = m.narrow(0, k, n - k).narrow(1, k, n - k);
-        Tensor ai = spdInverse(a, scale);
-        Tensor aib = ai.matmul(b);
-        Tensor si = spdInverse(symmetrize(c.sub(b.matmul(aib, true, false))), scale);
-        Tensor x12 = aib.matmul(si).neg();
-        Tensor x11 = ai.sub(x12.matmul(aib, false, true));
-        Tensor top = Tensor.concat(1, x11, x12);
-        Tensor bottom = Tensor.concat(1, x12.transpose(), si);
-        return symmetrize(Tensor.concat(0, top, bottom));
-    }
-
-    private static Tensor choleskyInverse(Tensor m, double scale) {
-        int n = m.dim(0);
-        DMatrixRMaj a = toEjml(m);
-        CholeskyDecomposition_F64<DMatrixRMaj> chol = DecompositionFactory_DDRM.chol(n, true);
-        DMatrixRMaj work = a.copy();
-        if (!chol.decompose(work) || !finite(work)) throw new NotPositiveDefinite();
-        DMatrixRMaj lower = chol.getT(null);
-        if (!wellConditioned(lower, scale)) throw new NotPositiveDefinite();
-        DMatrixRMaj linv = new DMatrixRMaj(n, n);
-        TriangularSolver_DDRM.invertLower(lower.data, linv.data, n);
-        Tensor li = fromEjml(linv);
-        return symmetrize(li.matmul(li, true, false));
+        double[] x = m.toDoubleArray();
+        if (!SpdInverse.invert(x, n, scale)) throw new NotPositiveDefinite();
+        return Float64.wrap(x, n, n);
     }
 
     private static Tensor eigenInverse(DMatrixRMaj damped) {
@@ -177,15 +149,6 @@ final class DenseSymmetric {
 
     /** Relative size below which a squared Cholesky pivot counts as zero (condition number beyond ~1e13). */
     static final double MIN_PIVOT = 1e-13;
-
-    private static boolean wellConditioned(DMatrixRMaj lower, double scale) {
-        int n = lower.numRows;
-        for (int i = 0; i < n; i++) {
-            double p = lower.data[i * n + i];
-            if (!(p * p > MIN_PIVOT * scale)) return false;
-        }
-        return true;
-    }
 
     static double maxDiagonal(Tensor m) {
         int n = m.dim(0);
