@@ -84,11 +84,10 @@ final class AdaptiveKfac implements GradientTransformation<KfacState> {
         // 1. Statistics on S₁.
         long t0 = System.nanoTime();
         int[] s1 = BatchRows.sample(m, BatchRows.subsetSize(m, config.statisticsFraction()), rng);
-        List<KroneckerFactors> batch = KfacStatistics.collect(mo, layers, s1,
+        List<KfacStatistics.LayerRows> rows = KfacStatistics.rows(mo, layers, s1,
                 config.empiricalFisher() ? KfacStatistics.Targets.EMPIRICAL : KfacStatistics.Targets.SAMPLED, config.tridiagonal(), rng);
         double epsilon = KfacSchedules.statisticsDecay(k, config.maxStatisticsDecay());
-        List<KroneckerFactors> factors = new ArrayList<>(layers.size());
-        for (int i = 0; i < layers.size(); i++) factors.add(state.factors().get(i).decayedWith(batch.get(i), epsilon));
+        List<KroneckerFactors> factors = KfacStatistics.decay(state.factors(), rows, config.tridiagonal(), epsilon);
         long statisticsNanos = System.nanoTime() - t0;
 
         // 2. Exact-Fisher products on S₂; δ₀'s tangent once for all candidates.
