@@ -41,6 +41,13 @@ final class Float64 {
         return new Tensor(new HostStorage.Doubles(data), 0, s);
     }
 
+    /** A float32 tensor on the heap array {@code data} (taken over, not copied). */
+    static Tensor wrap(float[] data, int... dims) {
+        Shape s = Shape.of(dims);
+        if (s.size() != data.length) throw new IllegalArgumentException("wrap: " + data.length + " values for shape " + s);
+        return new Tensor(new HostStorage.Floats(data), 0, s);
+    }
+
     /** Σ_i ⟨a_i, b_i⟩ accumulated in double (whatever the tensors' dtypes). */
     static double dot(List<Tensor> a, List<Tensor> b) {
         double s = 0;
@@ -67,11 +74,31 @@ final class Float64 {
         return s;
     }
 
-    /** α·a + β·b elementwise. */
+    /** α·a + β·b elementwise, in one pass (fresh tensors in a's dtype when a and b share it). */
     static List<Tensor> combine(double alpha, List<Tensor> a, double beta, List<Tensor> b) {
         List<Tensor> out = new ArrayList<>(a.size());
-        for (int i = 0; i < a.size(); i++) out.add(a.get(i).mul(alpha).add(b.get(i).mul(beta)));
+        for (int i = 0; i < a.size(); i++) out.add(combine(alpha, a.get(i), beta, b.get(i)));
         return out;
+    }
+
+    static Tensor combine(double alpha, Tensor a, double beta, Tensor b) {
+        if (a.size() != b.size()) throw new IllegalArgumentException("combine: shapes " + a.shape() + " and " + b.shape() + " differ in size");
+        int n = a.size();
+        if (a.storage() instanceof HostStorage.Floats(float[] x) && b.storage() instanceof HostStorage.Floats(float[] y)) {
+            float[] out = new float[n];
+            int ao = a.offset();
+            int bo = b.offset();
+            for (int j = 0; j < n; j++) out[j] = (float) (alpha * x[ao + j] + beta * y[bo + j]);
+            return new Tensor(new HostStorage.Floats(out), 0, a.shape());
+        }
+        if (a.storage() instanceof HostStorage.Doubles(double[] x) && b.storage() instanceof HostStorage.Doubles(double[] y)) {
+            double[] out = new double[n];
+            int ao = a.offset();
+            int bo = b.offset();
+            for (int j = 0; j < n; j++) out[j] = alpha * x[ao + j] + beta * y[bo + j];
+            return new Tensor(new HostStorage.Doubles(out), 0, a.shape());
+        }
+        return a.mul(alpha).add(b.mul(beta));
     }
 
     /** α·a elementwise. */
@@ -79,6 +106,12 @@ final class Float64 {
         List<Tensor> out = new ArrayList<>(a.size());
         for (Tensor t : a) out.add(t.mul(alpha));
         return out;
+    }
+
+    /** The elements of a float32 tensor as a row-major array: its heap array itself when whole and contiguous (read only!), else a copy. */
+    static float[] heapFloats(Tensor t) {
+        if (t.offset() == 0 && t.storage() instanceof HostStorage.Floats(float[] d) && d.length == t.size()) return d;
+        return t.toFloatArray();
     }
 
     /** Whether every element of every tensor is finite. */
