@@ -56,10 +56,46 @@ final class SpdInverse {
     }
 
     /**
-     * The n×n block at {@code off} (n ≤ {@link #BASE}) ← its inverse through Cholesky: L (lower, row-major in
-     * {@code l}), then L⁻¹ over it, then (L⁻ᵀL⁻¹)_ij = Σ_{p ≥ max(i,j)} L⁻¹_pi L⁻¹_pj.
+     * Replaces the n×n SPD matrix {@code m} by W = L⁻¹, the inverse of its Cholesky factor (M = LLᵀ, so
+     * WMWᵀ = I): lower triangular, zeros above the diagonal. The same recursion: with L₁₁⁻¹ = W₁₁ from the
+     * top-left block, L₂₁ = A₂₁W₁₁ᵀ, S = A₂₂ − L₂₁L₂₁ᵀ and W₂₂ from S, W₂₁ = −W₂₂L₂₁W₁₁. Pivots are judged as in
+     * {@link #invert}.
+     *
+     * @return false when the matrix is not numerically positive definite (the contents are then undefined)
      */
-    private static boolean choleskyInverse(double[] x, int off, int ld, int n, double minPivot, double[] l) {
+    static boolean inverseCholeskyFactor(double[] m, int n, double scale) {
+        return inverseFactor(m, 0, n, n, DenseSymmetric.MIN_PIVOT * scale, new double[BASE * BASE]);
+    }
+
+    private static boolean inverseFactor(double[] x, int off, int ld, int n, double minPivot, double[] scratch) {
+        if (n <= BASE) {
+            if (!cholesky(x, off, ld, n, minPivot, scratch)) return false;
+            invertLower(scratch, n);
+            for (int i = 0; i < n; i++) {
+                for (int j = 0; j < n; j++) x[off + i * ld + j] = j <= i ? scratch[i * n + j] : 0;
+            }
+            return true;
+        }
+        int k = n / 2;
+        int r = n - k;
+        int a = off;
+        int b = off + k;
+        int bt = off + k * ld;
+        int c = off + k * ld + k;
+        if (!inverseFactor(x, a, ld, k, minPivot, scratch)) return false;
+        double[] l21 = new double[r * k];
+        Gemm.dgemm(false, true, r, k, k, 1, x, bt, ld, x, a, ld, 0, l21, 0, k);                 // L21 = A21·W11ᵀ
+        SymmetricProduct.product(false, true, r, k, -1, l21, 0, k, l21, 0, k, 1, x, c, ld);     // S = A22 − L21·L21ᵀ
+        if (!inverseFactor(x, c, ld, r, minPivot, scratch)) return false;
+        double[] u = new double[r * k];
+        Gemm.dgemm(false, false, r, k, k, 1, l21, 0, k, x, a, ld, 0, u, 0, k);                  // L21·W11
+        Gemm.dgemm(false, false, r, k, r, -1, x, c, ld, u, 0, k, 0, x, bt, ld);                 // W21 = −W22·L21·W11
+        for (int i = 0; i < k; i++) java.util.Arrays.fill(x, b + i * ld, b + i * ld + r, 0);    // above the diagonal
+        return true;
+    }
+
+    /** Cholesky factor L of the n×n block at {@code off} into {@code l} (row-major n×n, lower triangle); false on a bad pivot. */
+    private static boolean cholesky(double[] x, int off, int ld, int n, double minPivot, double[] l) {
         for (int i = 0; i < n; i++) {
             int xi = off + i * ld;
             int li = i * n;
@@ -75,8 +111,15 @@ final class SpdInverse {
                 }
             }
         }
-        // L⁻¹ in place, column by column: (L⁻¹)_jj = 1/L_jj, (L⁻¹)_ij = −(Σ_{j≤p<i} L_ip (L⁻¹)_pj)/L_ii. Column j
-        // needs L_ip only for p ≥ j and L_ii for i > j, which columns < j never overwrote.
+        return true;
+    }
+
+    /**
+     * L⁻¹ in place (lower triangle of the row-major n×n {@code l}), column by column: (L⁻¹)_jj = 1/L_jj,
+     * (L⁻¹)_ij = −(Σ_{j≤p<i} L_ip (L⁻¹)_pj)/L_ii. Column j needs L_ip only for p ≥ j and L_ii for i > j, which
+     * columns &lt; j never overwrote.
+     */
+    private static void invertLower(double[] l, int n) {
         for (int j = 0; j < n; j++) {
             l[j * n + j] = 1 / l[j * n + j];
             for (int i = j + 1; i < n; i++) {
@@ -85,6 +128,15 @@ final class SpdInverse {
                 l[i * n + j] = -s / l[i * n + i];
             }
         }
+    }
+
+    /**
+     * The n×n block at {@code off} (n ≤ {@link #BASE}) ← its inverse through Cholesky: L (lower, row-major in
+     * {@code l}), then L⁻¹ over it, then (L⁻ᵀL⁻¹)_ij = Σ_{p ≥ max(i,j)} L⁻¹_pi L⁻¹_pj.
+     */
+    private static boolean choleskyInverse(double[] x, int off, int ld, int n, double minPivot, double[] l) {
+        if (!cholesky(x, off, ld, n, minPivot, l)) return false;
+        invertLower(l, n);
         for (int i = 0; i < n; i++) {
             for (int j = 0; j <= i; j++) {
                 double s = 0;
