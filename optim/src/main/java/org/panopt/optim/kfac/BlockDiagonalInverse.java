@@ -21,9 +21,17 @@ public final class BlockDiagonalInverse {
     /** The damped factor inverses of every layer for damping strength γ. */
     public static List<LayerInverse> build(List<KroneckerFactors> factors, double gamma) {
         checkGamma(gamma);
-        List<LayerInverse> out = new ArrayList<>(factors.size());
-        for (KroneckerFactors f : factors) out.add(layer(f, gamma));
-        return out;
+        LayerInverse[] out = new LayerInverse[factors.size()];
+        ByCost.forEach(out.length, i -> cost(factors.get(i)), i -> out[i] = layer(factors.get(i), gamma));
+        return List.of(out);
+    }
+
+    /** n³ of both factors: the work of inverting them. */
+    static long cost(KroneckerFactors f) {
+        if (!f.estimated()) return 0;
+        long a = f.input().dim(0);
+        long g = f.output().dim(0);
+        return a * a * a + g * g * g;
     }
 
     static LayerInverse layer(KroneckerFactors f, double gamma) {

@@ -55,12 +55,12 @@ final class KfacStatistics {
      */
     static List<KroneckerFactors> decay(List<KroneckerFactors> previous, List<LayerRows> rows, boolean cross, double epsilon) {
         int l = rows.size();
-        List<KroneckerFactors> out = new ArrayList<>(l);
-        for (int i = 0; i < l; i++) {
+        KroneckerFactors[] out = new KroneckerFactors[l];
+        ByCost.forEach(l, i -> (long) rows.get(i).count() * ((long) rows.get(i).aDim() * rows.get(i).aDim() + (long) rows.get(i).gDim() * rows.get(i).gDim()), i -> {
             KroneckerFactors old = previous.isEmpty() ? KroneckerFactors.EMPTY : previous.get(i);
-            out.add(old.decayedWith(rows.get(i), cross && i + 1 < l ? rows.get(i + 1) : null, epsilon));
-        }
-        return out;
+            out[i] = old.decayedWith(rows.get(i), cross && i + 1 < l ? rows.get(i + 1) : null, epsilon);
+        });
+        return List.of(out);
     }
 
     /** The statistics pass on the cases {@code cases}: per layer its ā and g rows (see the class comment). */

@@ -67,14 +67,14 @@ public record KroneckerFactors(Tensor input, Tensor output, Tensor inputCross, T
 
     // α·XᵀX + β·old (X: count×d rows), exactly symmetric.
     private static Tensor gram(Tensor old, double[] x, int d, int count, double alpha, double beta) {
-        double[] out = old == null ? new double[d * d] : old.toDoubleArray();
+        double[] out = old == null ? new double[d * d] : Float64.heapDoubles(old).clone();
         SymmetricProduct.product(true, false, d, count, alpha, x, 0, d, x, 0, d, old == null ? 0 : beta, out, 0, d);
         return Float64.wrap(out, d, d);
     }
 
     // α·XᵀY + β·old (X: count×dx, Y: count×dy).
     private static Tensor cross(Tensor old, double[] x, int dx, double[] y, int dy, int count, double alpha, double beta) {
-        double[] out = old == null ? new double[dx * dy] : old.toDoubleArray();
+        double[] out = old == null ? new double[dx * dy] : Float64.heapDoubles(old).clone();
         org.panopt.kernels.Gemm.dgemm(true, false, dx, dy, count, alpha, x, 0, dx, y, 0, dy, old == null ? 0 : beta, out, 0, dy);
         return Float64.wrap(out, dx, dy);
     }

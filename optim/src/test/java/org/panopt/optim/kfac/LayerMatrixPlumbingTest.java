@@ -60,6 +60,33 @@ class LayerMatrixPlumbingTest {
     }
 
     @Test
+    void dotIsAnExactlyFormedDoubleSumOverChunks() {
+        // Sizes around the vector width and across several chunks; float32 products are exact in double.
+        for (int n : new int[] {1, 7, 33, Float64.CHUNK - 1, 3 * Float64.CHUNK + 17}) {
+            for (DType dtype : DType.values()) {
+                Tensor a = Tensor.randn(rng, dtype, n);
+                Tensor b = Tensor.randn(rng, dtype, n);
+                double[] x = a.toDoubleArray();
+                double[] y = b.toDoubleArray();
+                double reference = 0;
+                double magnitude = 0;
+                for (int i = 0; i < n; i++) {
+                    reference += x[i] * y[i];
+                    magnitude += Math.abs(x[i] * y[i]);
+                }
+                assertThat(Float64.dot(a, b)).as("n = %d, %s", n, dtype).isCloseTo(reference, org.assertj.core.data.Offset.offset(1e-13 * magnitude));
+                // A view at an offset (a row of a matrix) reads the right elements.
+                Tensor m = Tensor.randn(rng, dtype, 3, n);
+                double[] row = m.narrow(0, 1, 1).toDoubleArray();
+                double expected = 0;
+                for (int i = 0; i < n; i++) expected += row[i] * y[i];
+                Tensor view = new Tensor(m.storage(), n, org.panopt.tensor.Shape.of(n));
+                assertThat(Float64.dot(view, b)).isCloseTo(expected, org.assertj.core.data.Offset.offset(1e-13 * (1 + magnitude)));
+            }
+        }
+    }
+
+    @Test
     void scaledApplyFoldsTheScaleIntoTheProduct() {
         for (DType dtype : DType.values()) {
             double[][] g = Dense.randomSpd(4, 6, 0.1, rng);
