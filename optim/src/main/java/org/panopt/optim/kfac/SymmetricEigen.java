@@ -22,7 +22,9 @@ import org.panopt.kernels.Parallel;
  * </ol>
  * About 4/3·n³ flops of memory-bound BLAS-2 work, ≈ 6n³ of rotations and 2n³ of reflections (in GEMMs): no
  * faster asymptotically than EJML's {@code SymmetricQRAlgorithmDecomposition_DDRM}, but vectorized and free of
- * per-element bounds checks.
+ * per-element bounds checks. Every split over threads either partitions independent elements (rows of the
+ * rank-2 update, columns of the rotations) or sums fixed row ranges in order (the symmetric product), so the
+ * result does not depend on the number of threads.
  */
 final class SymmetricEigen {
     private SymmetricEigen() {}
@@ -73,8 +75,7 @@ final class SymmetricEigen {
         double[] v = new double[n];
         double[] p = new double[n];
         double[] q = new double[n];
-        int threads = Parallel.threads();
-        double[][] partial = new double[threads][n];
+        double[][] partial = new double[MAX_PARTS][n];
         for (int j = 0; j + 2 < n; j++) {
             int t = j + 1;
             int m = n - t;
@@ -127,9 +128,15 @@ final class SymmetricEigen {
         return at;
     }
 
-    /** p = B v for the m×m symmetric block B at (t, t) of w, read from its lower triangle. */
+    /** Row ranges of the symmetric product: a function of m only, so that its sums do not depend on the thread count. */
+    static final int MAX_PARTS = 8;
+
+    /**
+     * p = B v for the m×m symmetric block B at (t, t) of w, read from its lower triangle: each row range adds into
+     * its own partial vector, and the partials are summed in order.
+     */
     private static void symmetricProductLower(double[] w, int n, int t, int m, double[] v, double[] p, double[][] partial) {
-        int parts = (long) m * m / 2 < PARALLEL_WORK ? 1 : Math.min(partial.length, Math.max(1, m / 64));
+        int parts = (long) m * m / 2 < PARALLEL_WORK ? 1 : Math.min(MAX_PARTS, Math.max(1, m / 64));
         if (parts == 1) {
             java.util.Arrays.fill(p, 0, m, 0);
             symvRows(w, n, t, 0, m, v, p);
