@@ -44,7 +44,10 @@ import org.panopt.tensor.Tensor;
  *
  * <pre>
  *   java -jar bench/target/benchmarks.jar KfacStepBenchmark -f 1 -wi 2 -i 3 -p batch=1000
+ *   java -jar bench/target/benchmarks.jar KfacStepBenchmark.kfacWithRefresh -f 1 -wi 2 -i 3 -p batch=1000 -p tridiagonal=true
  * </pre>
+ * {@link KfacRatio} measures the amortized ratio to SGD with the two interleaved, which a shared machine
+ * needs.
  */
 @State(Scope.Benchmark)
 @BenchmarkMode(Mode.AverageTime)
@@ -57,6 +60,10 @@ public class KfacStepBenchmark {
 
     @Param({"1000", "4000"})
     public int batch;
+
+    /** The block-tridiagonal inverse instead of the block-diagonal one ({@code -p tridiagonal=true}). */
+    @Param({"false"})
+    public boolean tridiagonal;
 
     private DeepAutoencoder net;
     private ModuleObjective objective;
@@ -75,9 +82,10 @@ public class KfacStepBenchmark {
         Tensor x = Tensor.rand(rng, 0, 1, DType.FLOAT32, batch, 784);
         objective = new ModuleObjective(net, new SigmoidCrossEntropy(Reduction.BATCH_MEAN), x, x);
         sgd = Optimizer.of(Sgd.builder().lr(1e-3).momentum(0.9).build(), net);
-        kfacCached = Optimizer.of(Kfac.builder(net).set("lambda_interval", NEVER).set("gamma_interval", NEVER).inverseInterval(NEVER).set("early_refresh", 1).build(), net);
-        kfacRefresh = Optimizer.of(Kfac.builder(net).set("lambda_interval", NEVER).set("gamma_interval", NEVER).inverseInterval(1).build(), net);
-        kfacPaper = Optimizer.of(Kfac.builder(net).build(), net);
+        kfacCached = Optimizer.of(Kfac.builder(net).tridiagonal(tridiagonal).set("lambda_interval", NEVER).set("gamma_interval", NEVER).inverseInterval(NEVER)
+                .set("early_refresh", 1).build(), net);
+        kfacRefresh = Optimizer.of(Kfac.builder(net).tridiagonal(tridiagonal).set("lambda_interval", NEVER).set("gamma_interval", NEVER).inverseInterval(1).build(), net);
+        kfacPaper = Optimizer.of(Kfac.builder(net).tridiagonal(tridiagonal).build(), net);
         for (Optimizer o : new Optimizer[] {kfacCached, kfacRefresh, kfacPaper}) o.step(objective); // first inverses, past k ≤ 3 for the paper schedule below
         kfacPaper.step(objective);
         kfacPaper.step(objective);
@@ -126,8 +134,8 @@ public class KfacStepBenchmark {
     @TearDown(Level.Trial)
     public void report() {
         if (steps == 0) return;
-        System.out.printf("%n[K-FAC time per step, m=%d, %d steps] statistics (forward S1 + sampled backward + factors) %.1f ms, "
+        System.out.printf("%n[K-FAC%s time per step, m=%d, %d steps] statistics (forward S1 + sampled backward + factors) %.1f ms, "
                         + "exact-Fisher products + quadratic model %.1f ms, inverses %.1f ms, applying F^-1 %.1f ms, loss at proposal %.1f ms%n",
-                batch, steps, phase[0] / 1e6 / steps, phase[1] / 1e6 / steps, phase[2] / 1e6 / steps, phase[3] / 1e6 / steps, phase[4] / 1e6 / steps);
+                tridiagonal ? " block-tridiagonal" : "", batch, steps, phase[0] / 1e6 / steps, phase[1] / 1e6 / steps, phase[2] / 1e6 / steps, phase[3] / 1e6 / steps, phase[4] / 1e6 / steps);
     }
 }

@@ -4,6 +4,7 @@ import java.util.ArrayList;
 import java.util.Collections;
 import java.util.List;
 import java.util.SplittableRandom;
+import org.panopt.backend.HostStorage;
 import org.panopt.nn.Module;
 import org.panopt.optim.GradientTransformation;
 import org.panopt.optim.ModelObjective;
@@ -72,23 +73,16 @@ final class AdaptiveKfac implements GradientTransformation<KfacState> {
         // ∇h and h with the ℓ2 term, in layer-matrix form, in the working precision (see workingType).
         DType work = workingType(params);
         List<Tensor> grad = new ArrayList<>(layers.size());
-        double thetaSq = 0;
-        for (KfacLayer layer : layers) {
-            Tensor theta = layer.matrixOf(params, work);
-            thetaSq += Float64.dot(theta, theta);
-            Tensor g = layer.matrixOf(gradient, work);
-            grad.add(eta == 0 ? g : g.add(theta.mul(eta)));
-        }
-        double h0 = context.loss() + 0.5 * eta * thetaSq;
+        for (KfacLayer layer : layers) grad.add(addScaledParameters(layer, layer.matrixOf(gradient, work), eta, params));
+        double h0 = context.loss() + 0.5 * eta * Float64.dot(params, params); // every parameter belongs to a layer
 
         // 1. Statistics on S₁.
         long t0 = System.nanoTime();
         int[] s1 = BatchRows.sample(m, BatchRows.subsetSize(m, config.statisticsFraction()), rng);
-        List<KroneckerFactors> batch = KfacStatistics.collect(mo, layers, s1,
+        List<KfacStatistics.LayerRows> rows = KfacStatistics.rows(mo, layers, s1,
                 config.empiricalFisher() ? KfacStatistics.Targets.EMPIRICAL : KfacStatistics.Targets.SAMPLED, config.tridiagonal(), rng);
         double epsilon = KfacSchedules.statisticsDecay(k, config.maxStatisticsDecay());
-        List<KroneckerFactors> factors = new ArrayList<>(layers.size());
-        for (int i = 0; i < layers.size(); i++) factors.add(state.factors().get(i).decayedWith(batch.get(i), epsilon));
+        List<KroneckerFactors> factors = KfacStatistics.decay(state.factors(), rows, config.tridiagonal(), epsilon);
         long statisticsNanos = System.nanoTime() - t0;
 
         // 2. Exact-Fisher products on S₂; δ₀'s tangent once for all candidates.
@@ -121,7 +115,7 @@ final class AdaptiveKfac implements GradientTransformation<KfacState> {
             List<LayerInverse> inverses = gc == gamma && !refresh ? state.inverses() : buildInverse(factors, gc);
             inverseNanos += System.nanoTime() - t0;
             t0 = System.nanoTime();
-            List<Tensor> delta = Float64.scale(-1, applyInverse(inverses, grad));
+            List<Tensor> delta = applyInverse(inverses, grad, -1);
             applyNanos += System.nanoTime() - t0;
             t0 = System.nanoTime();
             Tensor jDelta = fisher.jvp(toParameters(layers, delta, params));
@@ -179,9 +173,10 @@ final class AdaptiveKfac implements GradientTransformation<KfacState> {
         return config.tridiagonal() ? BlockTridiagonalInverse.build(factors, gamma) : BlockDiagonalInverse.build(factors, gamma);
     }
 
-    private List<Tensor> applyInverse(List<LayerInverse> inverses, List<Tensor> v) {
-        if (config.tridiagonal()) return BlockTridiagonalInverse.apply(inverses, v);
-        return BlockDiagonalInverse.apply(inWorkingPrecision(inverses, v.getFirst().dtype()), v);
+    /** s·F⁻¹v (s = −1 gives the proposal Δ from ∇h). */
+    private List<Tensor> applyInverse(List<LayerInverse> inverses, List<Tensor> v, double s) {
+        if (config.tridiagonal()) return Float64.scale(s, BlockTridiagonalInverse.apply(inverses, v));
+        return BlockDiagonalInverse.apply(inWorkingPrecision(inverses, v.getFirst().dtype()), v, s);
     }
 
     /**
@@ -213,6 +208,47 @@ final class AdaptiveKfac implements GradientTransformation<KfacState> {
             castTo = converted;
         }
         return castTo;
+    }
+
+    /**
+     * matrix + c·[W b] in place: {@code matrix} is a fresh homogeneous layer matrix (it owns its heap array), the
+     * layer's weight W (flattened to {@code [d_out, d_in]}, as {@link KfacLayer#toMatrix}) and bias b are read
+     * from {@code params} without copying them. Returns {@code matrix}.
+     */
+    static Tensor addScaledParameters(KfacLayer layer, Tensor matrix, double c, List<Tensor> params) {
+        if (c == 0) return matrix;
+        int rows = layer.outputDim();
+        int ld = layer.inputDim();
+        Tensor w = params.get(layer.weightIndex());
+        Tensor b = layer.biasIndex() < 0 ? null : params.get(layer.biasIndex());
+        int wc = w.size() / rows;
+        if (matrix.offset() == 0 && matrix.storage() instanceof HostStorage.Floats(float[] m) && m.length == rows * ld) {
+            float[] wa = w.dtype() == DType.FLOAT32 ? Float64.heapFloats(w) : w.toFloatArray();
+            for (int r = 0; r < rows; r++) {
+                int mr = r * ld;
+                int wr = r * wc;
+                for (int j = 0; j < wc; j++) m[mr + j] = (float) (m[mr + j] + c * wa[wr + j]);
+            }
+            if (b != null) {
+                float[] ba = b.dtype() == DType.FLOAT32 ? Float64.heapFloats(b) : b.toFloatArray();
+                for (int r = 0; r < rows; r++) m[r * ld + wc] = (float) (m[r * ld + wc] + c * ba[r]);
+            }
+            return matrix;
+        }
+        if (matrix.offset() == 0 && matrix.storage() instanceof HostStorage.Doubles(double[] m) && m.length == rows * ld) {
+            double[] wa = w.dtype() == DType.FLOAT64 ? Float64.heapDoubles(w) : w.toDoubleArray();
+            for (int r = 0; r < rows; r++) {
+                int mr = r * ld;
+                int wr = r * wc;
+                for (int j = 0; j < wc; j++) m[mr + j] += c * wa[wr + j];
+            }
+            if (b != null) {
+                double[] ba = b.dtype() == DType.FLOAT64 ? Float64.heapDoubles(b) : b.toDoubleArray();
+                for (int r = 0; r < rows; r++) m[r * ld + wc] += c * ba[r];
+            }
+            return matrix;
+        }
+        return matrix.add(layer.toMatrix(w, b, matrix.dtype()).mul(c));
     }
 
     /** Per-parameter tensors → one homogeneous matrix per layer, in {@code dtype}. */

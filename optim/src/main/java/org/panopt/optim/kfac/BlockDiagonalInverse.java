@@ -2,6 +2,8 @@ package org.panopt.optim.kfac;
 
 import java.util.ArrayList;
 import java.util.List;
+import org.panopt.kernels.Gemm;
+import org.panopt.tensor.DType;
 import org.panopt.tensor.Tensor;
 
 /**
@@ -19,9 +21,17 @@ public final class BlockDiagonalInverse {
     /** The damped factor inverses of every layer for damping strength γ. */
     public static List<LayerInverse> build(List<KroneckerFactors> factors, double gamma) {
         checkGamma(gamma);
-        List<LayerInverse> out = new ArrayList<>(factors.size());
-        for (KroneckerFactors f : factors) out.add(layer(f, gamma));
-        return out;
+        LayerInverse[] out = new LayerInverse[factors.size()];
+        ByCost.forEach(out.length, i -> cost(factors.get(i)), i -> out[i] = layer(factors.get(i), gamma));
+        return List.of(out);
+    }
+
+    /** n³ of both factors: the work of inverting them. */
+    static long cost(KroneckerFactors f) {
+        if (!f.estimated()) return 0;
+        long a = f.input().dim(0);
+        long g = f.output().dim(0);
+        return a * a * a + g * g * g;
     }
 
     static LayerInverse layer(KroneckerFactors f, double gamma) {
@@ -39,14 +49,40 @@ public final class BlockDiagonalInverse {
 
     /** U_i = G_d⁻¹ V_i Ā_d⁻¹ for every layer. */
     public static List<Tensor> apply(List<LayerInverse> inverses, List<Tensor> v) {
+        return apply(inverses, v, 1);
+    }
+
+    /** s·G_d⁻¹ V_i Ā_d⁻¹ for every layer (the scale s folded into the second product). */
+    static List<Tensor> apply(List<LayerInverse> inverses, List<Tensor> v, double s) {
         checkSizes(inverses, v);
         List<Tensor> out = new ArrayList<>(v.size());
-        for (int i = 0; i < v.size(); i++) out.add(applyLayer(inverses.get(i), v.get(i)));
+        for (int i = 0; i < v.size(); i++) out.add(applyLayer(inverses.get(i), v.get(i), s));
         return out;
     }
 
     static Tensor applyLayer(LayerInverse inv, Tensor v) {
-        return inv.outputInverse().matmul(v).matmul(inv.inputInverse());
+        return applyLayer(inv, v, 1);
+    }
+
+    // s·(G⁻¹V)Ā⁻¹: the first product through the tensor, the second straight into a fresh array with α = s.
+    private static Tensor applyLayer(LayerInverse inv, Tensor v, double s) {
+        Tensor gv = inv.outputInverse().matmul(v);
+        Tensor ai = inv.inputInverse();
+        int rows = gv.dim(0);
+        int k = gv.dim(1);
+        int cols = ai.dim(1);
+        if (gv.dtype() == DType.FLOAT32 && ai.dtype() == DType.FLOAT32) {
+            float[] out = new float[rows * cols];
+            Gemm.sgemm(false, false, rows, cols, k, (float) s, Float64.heapFloats(gv), 0, k, Float64.heapFloats(ai), 0, cols, 0f, out, 0, cols);
+            return Float64.wrap(out, rows, cols);
+        }
+        if (gv.dtype() == DType.FLOAT64 && ai.dtype() == DType.FLOAT64) {
+            double[] out = new double[rows * cols];
+            Gemm.dgemm(false, false, rows, cols, k, s, Float64.heapDoubles(gv), 0, k, Float64.heapDoubles(ai), 0, cols, 0, out, 0, cols);
+            return Float64.wrap(out, rows, cols);
+        }
+        Tensor u = gv.matmul(ai);
+        return s == 1 ? u : u.mul(s);
     }
 
     static void checkGamma(double gamma) {

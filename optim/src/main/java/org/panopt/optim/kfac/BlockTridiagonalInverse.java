@@ -28,31 +28,31 @@ public final class BlockTridiagonalInverse {
     public static List<LayerInverse> build(List<KroneckerFactors> factors, double gamma) {
         BlockDiagonalInverse.checkGamma(gamma);
         int l = factors.size();
-        List<LayerInverse> diagonal = new ArrayList<>(l);
-        for (KroneckerFactors f : factors) diagonal.add(BlockDiagonalInverse.layer(f, gamma));
-        List<LayerInverse> out = new ArrayList<>(l);
-        for (int i = 0; i < l; i++) {
-            LayerInverse d = diagonal.get(i);
-            if (i == l - 1) {
-                out.add(d);
-                continue;
-            }
-            KroneckerFactors f = factors.get(i);
-            if (f.inputCross() == null || f.outputCross() == null) {
-                throw new IllegalStateException("K-FAC block-tridiagonal: layer " + i + " has no cross-moment estimates with layer " + (i + 1));
-            }
-            LayerInverse next = diagonal.get(i + 1);
-            Tensor psiA = f.inputCross().matmul(next.inputInverse());
-            Tensor psiG = f.outputCross().matmul(next.outputInverse());
-            Tensor c = DenseSymmetric.symmetrize(psiA.matmul(f.inputCross(), false, true));
-            Tensor dd = DenseSymmetric.symmetrize(psiG.matmul(f.outputCross(), false, true));
-            Tensor aDamped = damped(f.input(), d.pi() * gamma);
-            Tensor gDamped = damped(f.output(), gamma / d.pi());
-            KroneckerSumInverse sigma = KroneckerSumInverse.of(aDamped, gDamped, c, dd, -1);
-            out.add(new LayerInverse(d.pi(), gamma, d.inputInverse(), d.outputInverse(), psiA, psiG,
-                    sigma.inputBasis(), sigma.outputBasis(), sigma.inputSpectrum(), sigma.outputSpectrum(), d.eigenFallback()));
+        List<LayerInverse> diagonal = BlockDiagonalInverse.build(factors, gamma);
+        LayerInverse[] out = new LayerInverse[l];
+        ByCost.forEach(l, i -> BlockDiagonalInverse.cost(factors.get(i)), i -> out[i] = pair(factors, diagonal, i, gamma));
+        return List.of(out);
+    }
+
+    // Layer i's chain coefficients and Σ_{i|i+1}⁻¹ (the last layer: its block-diagonal inverse).
+    private static LayerInverse pair(List<KroneckerFactors> factors, List<LayerInverse> diagonal, int i, double gamma) {
+        int l = factors.size();
+        LayerInverse d = diagonal.get(i);
+        if (i == l - 1) return d;
+        KroneckerFactors f = factors.get(i);
+        if (f.inputCross() == null || f.outputCross() == null) {
+            throw new IllegalStateException("K-FAC block-tridiagonal: layer " + i + " has no cross-moment estimates with layer " + (i + 1));
         }
-        return out;
+        LayerInverse next = diagonal.get(i + 1);
+        Tensor psiA = f.inputCross().matmul(next.inputInverse());
+        Tensor psiG = f.outputCross().matmul(next.outputInverse());
+        Tensor c = DenseSymmetric.symmetrize(psiA.matmul(f.inputCross(), false, true));
+        Tensor dd = DenseSymmetric.symmetrize(psiG.matmul(f.outputCross(), false, true));
+        Tensor aDamped = damped(f.input(), d.pi() * gamma);
+        Tensor gDamped = damped(f.output(), gamma / d.pi());
+        KroneckerSumInverse sigma = KroneckerSumInverse.of(aDamped, gDamped, c, dd, -1);
+        return new LayerInverse(d.pi(), gamma, d.inputInverse(), d.outputInverse(), psiA, psiG,
+                sigma.inputBasis(), sigma.outputBasis(), sigma.inputSpectrum(), sigma.outputSpectrum(), d.eigenFallback());
     }
 
     /** F̂⁻¹ applied to the layer matrices v. */

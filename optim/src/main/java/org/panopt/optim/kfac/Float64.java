@@ -2,7 +2,13 @@ package org.panopt.optim.kfac;
 
 import java.util.ArrayList;
 import java.util.List;
+import jdk.incubator.vector.DoubleVector;
+import jdk.incubator.vector.FloatVector;
+import jdk.incubator.vector.VectorOperators;
+import jdk.incubator.vector.VectorShape;
+import jdk.incubator.vector.VectorSpecies;
 import org.panopt.backend.HostStorage;
+import org.panopt.kernels.Parallel;
 import org.panopt.tensor.DType;
 import org.panopt.tensor.Shape;
 import org.panopt.tensor.Tensor;
@@ -41,6 +47,13 @@ final class Float64 {
         return new Tensor(new HostStorage.Doubles(data), 0, s);
     }
 
+    /** A float32 tensor on the heap array {@code data} (taken over, not copied). */
+    static Tensor wrap(float[] data, int... dims) {
+        Shape s = Shape.of(dims);
+        if (s.size() != data.length) throw new IllegalArgumentException("wrap: " + data.length + " values for shape " + s);
+        return new Tensor(new HostStorage.Floats(data), 0, s);
+    }
+
     /** Σ_i ⟨a_i, b_i⟩ accumulated in double (whatever the tensors' dtypes). */
     static double dot(List<Tensor> a, List<Tensor> b) {
         double s = 0;
@@ -48,30 +61,108 @@ final class Float64 {
         return s;
     }
 
-    /** ⟨a, b⟩ accumulated in double, reading heap storage in place when both have the same dtype. */
+    /**
+     * ⟨a, b⟩ accumulated in double, reading heap storage in place when both have the same dtype: products of
+     * float32 elements are formed in double (exact), summed in vector lanes over fixed chunks of
+     * {@link #CHUNK} elements that the threads share; the chunks' sums are added in order, so the result does not
+     * depend on the number of threads.
+     */
     static double dot(Tensor a, Tensor b) {
         if (a.size() != b.size()) throw new IllegalArgumentException("dot: shapes " + a.shape() + " and " + b.shape() + " differ in size");
         int n = a.size();
         int ao = a.offset();
         int bo = b.offset();
-        double s = 0;
         if (a.storage() instanceof HostStorage.Floats(float[] x) && b.storage() instanceof HostStorage.Floats(float[] y)) {
-            for (int j = 0; j < n; j++) s += (double) x[ao + j] * y[bo + j];
-        } else if (a.storage() instanceof HostStorage.Doubles(double[] x) && b.storage() instanceof HostStorage.Doubles(double[] y)) {
-            for (int j = 0; j < n; j++) s += x[ao + j] * y[bo + j];
-        } else {
-            double[] x = a.toDoubleArray();
-            double[] y = b.toDoubleArray();
-            for (int j = 0; j < n; j++) s += x[j] * y[j];
+            return chunked(n, (from, len) -> dotFloats(x, ao + from, y, bo + from, len));
         }
+        if (a.storage() instanceof HostStorage.Doubles(double[] x) && b.storage() instanceof HostStorage.Doubles(double[] y)) {
+            return chunked(n, (from, len) -> dotDoubles(x, ao + from, y, bo + from, len));
+        }
+        double[] x = a.toDoubleArray();
+        double[] y = b.toDoubleArray();
+        return chunked(n, (from, len) -> dotDoubles(x, from, y, from, len));
+    }
+
+    /** Elements per task of the chunked reductions and maps. */
+    static final int CHUNK = 1 << 15;
+
+    private interface RangeSum {
+        double sum(int from, int length);
+    }
+
+    private static double chunked(int n, RangeSum body) {
+        int chunks = (n + CHUNK - 1) / CHUNK;
+        if (chunks <= 1) return body.sum(0, n);
+        double[] partial = new double[chunks];
+        Parallel.forEach(chunks, c -> partial[c] = body.sum(c * CHUNK, Math.min(CHUNK, n - c * CHUNK)));
+        double s = 0;
+        for (double p : partial) s += p;
         return s;
     }
 
-    /** α·a + β·b elementwise. */
+    private static final VectorSpecies<Double> D = DoubleVector.SPECIES_PREFERRED;
+    private static final VectorSpecies<Float> F = VectorSpecies.of(float.class, VectorShape.forBitSize(D.vectorBitSize() / 2)); // D's lane count
+
+    private static double dotFloats(float[] x, int xo, float[] y, int yo, int n) {
+        DoubleVector acc0 = DoubleVector.zero(D);
+        DoubleVector acc1 = DoubleVector.zero(D);
+        int l = D.length();
+        int i = 0;
+        for (int bound = n - 2 * l; i <= bound; i += 2 * l) {
+            acc0 = widen(x, xo + i).fma(widen(y, yo + i), acc0);
+            acc1 = widen(x, xo + i + l).fma(widen(y, yo + i + l), acc1);
+        }
+        double s = acc0.add(acc1).reduceLanes(VectorOperators.ADD);
+        for (; i < n; i++) s += (double) x[xo + i] * y[yo + i];
+        return s;
+    }
+
+    private static DoubleVector widen(float[] x, int at) {
+        return (DoubleVector) FloatVector.fromArray(F, x, at).convertShape(VectorOperators.F2D, D, 0);
+    }
+
+    private static double dotDoubles(double[] x, int xo, double[] y, int yo, int n) {
+        DoubleVector acc0 = DoubleVector.zero(D);
+        DoubleVector acc1 = DoubleVector.zero(D);
+        int l = D.length();
+        int i = 0;
+        for (int bound = n - 2 * l; i <= bound; i += 2 * l) {
+            acc0 = DoubleVector.fromArray(D, x, xo + i).fma(DoubleVector.fromArray(D, y, yo + i), acc0);
+            acc1 = DoubleVector.fromArray(D, x, xo + i + l).fma(DoubleVector.fromArray(D, y, yo + i + l), acc1);
+        }
+        double s = acc0.add(acc1).reduceLanes(VectorOperators.ADD);
+        for (; i < n; i++) s += x[xo + i] * y[yo + i];
+        return s;
+    }
+
+    /** α·a + β·b elementwise, in one pass (fresh tensors in a's dtype when a and b share it). */
     static List<Tensor> combine(double alpha, List<Tensor> a, double beta, List<Tensor> b) {
         List<Tensor> out = new ArrayList<>(a.size());
-        for (int i = 0; i < a.size(); i++) out.add(a.get(i).mul(alpha).add(b.get(i).mul(beta)));
+        for (int i = 0; i < a.size(); i++) out.add(combine(alpha, a.get(i), beta, b.get(i)));
         return out;
+    }
+
+    static Tensor combine(double alpha, Tensor a, double beta, Tensor b) {
+        if (a.size() != b.size()) throw new IllegalArgumentException("combine: shapes " + a.shape() + " and " + b.shape() + " differ in size");
+        int n = a.size();
+        int ao = a.offset();
+        int bo = b.offset();
+        int chunks = (n + CHUNK - 1) / CHUNK;
+        if (a.storage() instanceof HostStorage.Floats(float[] x) && b.storage() instanceof HostStorage.Floats(float[] y)) {
+            float[] out = new float[n];
+            Parallel.forEach(chunks, c -> {
+                for (int j = c * CHUNK, end = Math.min(n, j + CHUNK); j < end; j++) out[j] = (float) (alpha * x[ao + j] + beta * y[bo + j]);
+            });
+            return new Tensor(new HostStorage.Floats(out), 0, a.shape());
+        }
+        if (a.storage() instanceof HostStorage.Doubles(double[] x) && b.storage() instanceof HostStorage.Doubles(double[] y)) {
+            double[] out = new double[n];
+            Parallel.forEach(chunks, c -> {
+                for (int j = c * CHUNK, end = Math.min(n, j + CHUNK); j < end; j++) out[j] = alpha * x[ao + j] + beta * y[bo + j];
+            });
+            return new Tensor(new HostStorage.Doubles(out), 0, a.shape());
+        }
+        return a.mul(alpha).add(b.mul(beta));
     }
 
     /** α·a elementwise. */
@@ -79,6 +170,12 @@ final class Float64 {
         List<Tensor> out = new ArrayList<>(a.size());
         for (Tensor t : a) out.add(t.mul(alpha));
         return out;
+    }
+
+    /** The elements of a float32 tensor as a row-major array: its heap array itself when whole and contiguous (read only!), else a copy. */
+    static float[] heapFloats(Tensor t) {
+        if (t.offset() == 0 && t.storage() instanceof HostStorage.Floats(float[] d) && d.length == t.size()) return d;
+        return t.toFloatArray();
     }
 
     /** Whether every element of every tensor is finite. */

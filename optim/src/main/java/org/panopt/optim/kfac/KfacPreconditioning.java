@@ -87,13 +87,10 @@ public record KfacPreconditioning(Module model, double damping, double klClip, d
             SplittableRandom rng = new SplittableRandom(seed ^ (0x9E3779B97F4A7C15L * k));
             int m = mo.inputs().dim(0);
             int[] cases = BatchRows.sample(m, BatchRows.subsetSize(m, statisticsFraction), rng);
-            List<KroneckerFactors> batch = KfacStatistics.collect(mo, layers, cases,
+            List<KfacStatistics.LayerRows> rows = KfacStatistics.rows(mo, layers, cases,
                     empiricalFisher ? KfacStatistics.Targets.EMPIRICAL : KfacStatistics.Targets.SAMPLED, false, rng);
             estimates++;
-            double eps = KfacSchedules.statisticsDecay(estimates, statisticsDecay);
-            List<KroneckerFactors> next = new ArrayList<>(layers.size());
-            for (int i = 0; i < layers.size(); i++) next.add(factors.get(i).decayedWith(batch.get(i), eps));
-            factors = next;
+            factors = KfacStatistics.decay(factors, rows, false, KfacSchedules.statisticsDecay(estimates, statisticsDecay));
         }
         List<LayerInverse> inverses = state.inverses();
         if (state.step() % inverseInterval == 0 || inverses.getFirst().outputInverse() == null) {

@@ -13,7 +13,8 @@ import org.panopt.tensor.Tensor;
  * One statistics pass of K-FAC ({@code spec/kfac.md} §3): a forward pass on the cases S₁ with hooks on the
  * curved layers (their inputs give ā), targets ŷ drawn from the model's predictive distribution
  * ({@link Loss#sample}; or the data labels for the empirical Fisher), and a backward pass of L(ŷ, z) to the
- * layers' outputs (their gradients give g). Returns the mini-batch factors
+ * layers' outputs (their gradients give g). {@link #rows} returns each layer's ā and g rows; {@link #decay}
+ * folds them into the running estimates and {@link #collect} gives the mini-batch factors themselves
  * <pre>
  *   Ā = (1/n) Σ_{x∈S₁} Σ_t ā_t ā_tᵀ,     G = c·(1/(n·T)) Σ_{x∈S₁} Σ_t g_t g_tᵀ
  * </pre>
@@ -33,8 +34,38 @@ final class KfacStatistics {
         EMPIRICAL
     }
 
+    /**
+     * One layer's rows from a statistics pass: the ā rows {@code a} {@code [count, aDim]} and g rows {@code g}
+     * {@code [count, gDim]} (row-major float64, read only), with the batch factors Ā = aScale·aᵀa and
+     * G = gScale·gᵀg — and, for dense layers, the cross moments with the next layer's rows
+     * Ā_{i−1,i} = aScale·aᵀa_next, G_{i,i+1} = gScale·gᵀg_next ({@code crossable}: one position per case).
+     */
+    record LayerRows(double[] a, int aDim, double aScale, double[] g, int gDim, double gScale, int count, boolean crossable) {}
+
+    /** The mini-batch factors of every layer (the cross moments too when {@code cross}). */
     static List<KroneckerFactors> collect(ModelObjective objective, List<KfacLayer> layers, int[] cases, Targets targets,
                                           boolean cross, SplittableRandom rng) {
+        return decay(List.of(), rows(objective, layers, cases, targets, cross, rng), cross, 0);
+    }
+
+    /**
+     * X ← ε·X + (1 − ε)·X^batch for every layer's factors, the batch products computed straight into the new
+     * estimates ({@link KroneckerFactors#decayedWith(LayerRows, LayerRows, double)}); {@code previous} empty or
+     * holding {@link KroneckerFactors#EMPTY}: the batch factors themselves.
+     */
+    static List<KroneckerFactors> decay(List<KroneckerFactors> previous, List<LayerRows> rows, boolean cross, double epsilon) {
+        int l = rows.size();
+        KroneckerFactors[] out = new KroneckerFactors[l];
+        ByCost.forEach(l, i -> (long) rows.get(i).count() * ((long) rows.get(i).aDim() * rows.get(i).aDim() + (long) rows.get(i).gDim() * rows.get(i).gDim()), i -> {
+            KroneckerFactors old = previous.isEmpty() ? KroneckerFactors.EMPTY : previous.get(i);
+            out[i] = old.decayedWith(rows.get(i), cross && i + 1 < l ? rows.get(i + 1) : null, epsilon);
+        });
+        return List.of(out);
+    }
+
+    /** The statistics pass on the cases {@code cases}: per layer its ā and g rows (see the class comment). */
+    static List<LayerRows> rows(ModelObjective objective, List<KfacLayer> layers, int[] cases, Targets targets,
+                                boolean cross, SplittableRandom rng) {
         Module model = objective.model();
         Loss loss = objective.loss();
         int batchCases = objective.inputs().dim(0);
@@ -77,31 +108,21 @@ final class KfacStatistics {
         }
         int n = cases.length;
         double gScale = BatchRows.outputFactorScale(loss, z, n, batchCases);
-        Tensor[] aRows = new Tensor[l];
-        Tensor[] gRows = new Tensor[l];
-        List<KroneckerFactors> out = new ArrayList<>(l);
+        List<LayerRows> out = new ArrayList<>(l);
         for (int i = 0; i < l; i++) {
-            aRows[i] = layers.get(i).activationRows(inputs[i]);
-            gRows[i] = layers.get(i).derivativeRows(gradients.get(i));
+            Tensor a = layers.get(i).activationRows(inputs[i]);
+            Tensor g = layers.get(i).derivativeRows(gradients.get(i));
+            int positions = a.dim(0) / n;
+            out.add(new LayerRows(Float64.heapDoubles(a), a.dim(1), 1.0 / n, Float64.heapDoubles(g), g.dim(1),
+                    gScale / ((double) n * positions), a.dim(0), a.dim(0) == n && g.dim(0) == n));
         }
-        for (int i = 0; i < l; i++) {
-            int positions = aRows[i].dim(0) / n;
-            // Scale the rows, not the d×d products: the rows are the smaller tensors.
-            Tensor as = aRows[i].mul(1 / Math.sqrt(n));
-            Tensor gs = gRows[i].mul(Math.sqrt(gScale / ((double) n * positions)));
-            Tensor a = as.matmul(as, true, false);
-            Tensor g = gs.matmul(gs, true, false);
-            Tensor aCross = null;
-            Tensor gCross = null;
-            if (cross && i + 1 < l) {
-                if (aRows[i].dim(0) != n || aRows[i + 1].dim(0) != n) {
+        if (cross) {
+            for (int i = 0; i + 1 < l; i++) {
+                if (!out.get(i).crossable() || !out.get(i + 1).crossable()) {
                     throw new IllegalArgumentException("K-FAC block-tridiagonal: layers '" + layers.get(i).name() + "' and '" + layers.get(i + 1).name()
                             + "' are not both dense layers with one position per case; use the block-diagonal version (convolutions are block-diagonal)");
                 }
-                aCross = aRows[i].matmul(aRows[i + 1], true, false).div(n);
-                gCross = gRows[i].matmul(gRows[i + 1], true, false).mul(gScale / n);
             }
-            out.add(new KroneckerFactors(a, g, aCross, gCross));
         }
         return out;
     }

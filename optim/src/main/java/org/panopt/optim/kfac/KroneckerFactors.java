@@ -40,6 +40,45 @@ public record KroneckerFactors(Tensor input, Tensor output, Tensor inputCross, T
                 mix(inputCross, batch.inputCross, epsilon, false), mix(outputCross, batch.outputCross, epsilon, false));
     }
 
+    /**
+     * ε·this + (1 − ε)·(the batch factors of {@code rows}), the products computed straight into the new
+     * estimates: each is a copy of the old one updated by one GEMM with β = ε, α = (1 − ε)·scale —
+     * {@link SymmetricProduct} for Ā and G (half the multiply-adds, exactly symmetric), a full product for the
+     * cross moments with {@code next} (the next layer's rows; null: no cross moments). The first estimate (this
+     * empty) is the batch itself whatever ε is.
+     */
+    KroneckerFactors decayedWith(KfacStatistics.LayerRows rows, KfacStatistics.LayerRows next, double epsilon) {
+        boolean first = !estimated();
+        double keep = first ? 0 : epsilon;
+        double take = 1 - keep;
+        Tensor a = gram(first ? null : input, rows.a(), rows.aDim(), rows.count(), take * rows.aScale(), keep);
+        Tensor g = gram(first ? null : output, rows.g(), rows.gDim(), rows.count(), take * rows.gScale(), keep);
+        Tensor aCross = null;
+        Tensor gCross = null;
+        if (next != null) {
+            boolean firstCross = first || inputCross == null;
+            double keepCross = firstCross ? 0 : epsilon;
+            double takeCross = 1 - keepCross;
+            aCross = cross(firstCross ? null : inputCross, rows.a(), rows.aDim(), next.a(), next.aDim(), rows.count(), takeCross * rows.aScale(), keepCross);
+            gCross = cross(firstCross ? null : outputCross, rows.g(), rows.gDim(), next.g(), next.gDim(), rows.count(), takeCross * rows.gScale(), keepCross);
+        }
+        return new KroneckerFactors(a, g, aCross, gCross);
+    }
+
+    // α·XᵀX + β·old (X: count×d rows), exactly symmetric.
+    private static Tensor gram(Tensor old, double[] x, int d, int count, double alpha, double beta) {
+        double[] out = old == null ? new double[d * d] : Float64.heapDoubles(old).clone();
+        SymmetricProduct.product(true, false, d, count, alpha, x, 0, d, x, 0, d, old == null ? 0 : beta, out, 0, d);
+        return Float64.wrap(out, d, d);
+    }
+
+    // α·XᵀY + β·old (X: count×dx, Y: count×dy).
+    private static Tensor cross(Tensor old, double[] x, int dx, double[] y, int dy, int count, double alpha, double beta) {
+        double[] out = old == null ? new double[dx * dy] : Float64.heapDoubles(old).clone();
+        org.panopt.kernels.Gemm.dgemm(true, false, dx, dy, count, alpha, x, 0, dx, y, 0, dy, old == null ? 0 : beta, out, 0, dy);
+        return Float64.wrap(out, dx, dy);
+    }
+
     // One pass over the arrays, in tiles so that the transposed reads of the symmetrization stay in cache: these
     // are the largest tensors K-FAC keeps (up to 1001² doubles per factor).
     private static Tensor mix(Tensor old, Tensor fresh, double epsilon, boolean symmetrize) {

@@ -105,6 +105,48 @@ class KfacStatisticsTest {
         }
     }
 
+    static double[][] meanCross(double[][] rows, double[][] next) {
+        double[][] out = new double[rows[0].length][next[0].length];
+        for (int c = 0; c < rows.length; c++)
+            for (int i = 0; i < out.length; i++) for (int j = 0; j < out[0].length; j++) out[i][j] += rows[c][i] * next[c][j] / rows.length;
+        return out;
+    }
+
+    @Test
+    void decayComputesTheBatchProductsIntoTheRunningAverageWithCrossMoments() {
+        // X ← ε·X + (1 − ε)·X^batch, the batch products (and the tridiagonal cross moments) formed inside the update.
+        ModuleObjective objective = new ModuleObjective(net, new SigmoidCrossEntropy(Reduction.BATCH_MEAN), x, y);
+        int[] first = {0, 1, 4};
+        int[] second = {1, 2, 3, 5};
+        List<KroneckerFactors> f1 = KfacStatistics.decay(List.of(), KfacStatistics.rows(objective, layers(net), first,
+                KfacStatistics.Targets.EMPIRICAL, true, new SplittableRandom(1)), true, 0.9); // the first estimate ignores ε
+        double eps = 0.3;
+        List<KroneckerFactors> f2 = KfacStatistics.decay(f1, KfacStatistics.rows(objective, layers(net), second,
+                KfacStatistics.Targets.EMPIRICAL, true, new SplittableRandom(1)), true, eps);
+        List<double[][]> a1 = direct(net, x, y, first, true);
+        List<double[][]> g1 = direct(net, x, y, first, false);
+        List<double[][]> a2 = direct(net, x, y, second, true);
+        List<double[][]> g2 = direct(net, x, y, second, false);
+        for (int i = 0; i < 2; i++) {
+            double[][] aExp = Dense.add(Dense.add(meanOuter(a1.get(i)), meanOuter(a1.get(i)), eps - 1), meanOuter(a2.get(i)), 1 - eps);
+            double[][] gExp = Dense.add(Dense.add(meanOuter(g1.get(i)), meanOuter(g1.get(i)), eps - 1), meanOuter(g2.get(i)), 1 - eps);
+            assertThat(Dense.maxAbsDiff(Dense.of(f1.get(i).input()), meanOuter(a1.get(i)))).isLessThan(1e-13);
+            assertThat(Dense.maxAbsDiff(Dense.of(f2.get(i).input()), aExp)).isLessThan(1e-13);
+            assertThat(Dense.maxAbsDiff(Dense.of(f2.get(i).output()), gExp)).isLessThan(1e-13 * (1 + Dense.maxAbs(gExp)));
+        }
+        // Cross moments of layer 0 with layer 1: Ā_{0,1} = E[ā₀ā₁ᵀ], G_{1,2} = E[g₁g₂ᵀ]; none for the last layer.
+        double[][] acExp = Dense.add(Dense.add(meanCross(a1.get(0), a1.get(1)), meanCross(a1.get(0), a1.get(1)), eps - 1),
+                meanCross(a2.get(0), a2.get(1)), 1 - eps);
+        double[][] gcExp = Dense.add(Dense.add(meanCross(g1.get(0), g1.get(1)), meanCross(g1.get(0), g1.get(1)), eps - 1),
+                meanCross(g2.get(0), g2.get(1)), 1 - eps);
+        assertThat(f2.get(0).inputCross().dims()).containsExactly(5, 6);
+        assertThat(Dense.maxAbsDiff(Dense.of(f2.get(0).inputCross()), acExp)).isLessThan(1e-13);
+        assertThat(Dense.maxAbsDiff(Dense.of(f2.get(0).outputCross()), gcExp)).isLessThan(1e-13 * (1 + Dense.maxAbs(gcExp)));
+        assertThat(f2.get(1).inputCross()).isNull();
+        // The previous estimates are left as they were (the state is immutable).
+        assertThat(Dense.maxAbsDiff(Dense.of(f1.get(0).input()), meanOuter(a1.get(0)))).isLessThan(1e-13);
+    }
+
     @Test
     void outputFactorFollowsTheLossReduction() {
         // The same samples (same seed, same logits): MEAN over N·K elements is 1/K of BATCH_MEAN's objective, SUM is N times.
