@@ -1,5 +1,9 @@
 package org.panopt.optim.kfac;
 
+import org.ejml.data.DMatrixRMaj;
+import org.ejml.dense.row.decomposition.TriangularSolver_DDRM;
+import org.ejml.dense.row.factory.DecompositionFactory_DDRM;
+import org.ejml.interfaces.decomposition.CholeskyDecomposition_F64;
 import org.panopt.kernels.Gemm;
 
 /**
@@ -12,7 +16,8 @@ import org.panopt.kernels.Gemm;
  * </pre>
  * Per level: T (one GEMM), S and the top-left block (symmetric, {@link SymmetricProduct}: half a GEMM each) and
  * −TS⁻¹ (one GEMM), about ½n³ multiply-adds in all instead of the ⅔n³ of four full products. Blocks of at most
- * {@link #BASE} rows are inverted by Cholesky, M = LLᵀ, M⁻¹ = L⁻ᵀL⁻¹, in plain loops.
+ * {@link #BASE} rows are inverted by Cholesky, M = LLᵀ (EJML's decomposition and triangular inverse),
+ * M⁻¹ = L⁻ᵀL⁻¹.
  *
  * <p>Failure is reported, not thrown: {@link #invert} returns false when a Cholesky pivot L_jj² of any base
  * block — of M itself or of a Schur complement — is not above {@link DenseSymmetric#MIN_PIVOT} times
@@ -70,7 +75,7 @@ final class SpdInverse {
     private static boolean inverseFactor(double[] x, int off, int ld, int n, double minPivot, double[] scratch) {
         if (n <= BASE) {
             if (!cholesky(x, off, ld, n, minPivot, scratch)) return false;
-            invertLower(scratch, n);
+            TriangularSolver_DDRM.invertLower(scratch, n);
             for (int i = 0; i < n; i++) {
                 for (int j = 0; j < n; j++) x[off + i * ld + j] = j <= i ? scratch[i * n + j] : 0;
             }
@@ -94,40 +99,23 @@ final class SpdInverse {
         return true;
     }
 
-    /** Cholesky factor L of the n×n block at {@code off} into {@code l} (row-major n×n, lower triangle); false on a bad pivot. */
-    private static boolean cholesky(double[] x, int off, int ld, int n, double minPivot, double[] l) {
-        for (int i = 0; i < n; i++) {
-            int xi = off + i * ld;
-            int li = i * n;
-            for (int j = 0; j <= i; j++) {
-                int lj = j * n;
-                double s = x[xi + j];
-                for (int p = 0; p < j; p++) s -= l[li + p] * l[lj + p];
-                if (j < i) {
-                    l[li + j] = s / l[lj + j];
-                } else {
-                    if (!(s > minPivot) || !Double.isFinite(s)) return false;
-                    l[li + i] = Math.sqrt(s);
-                }
-            }
-        }
-        return true;
-    }
-
     /**
-     * L⁻¹ in place (lower triangle of the row-major n×n {@code l}), column by column: (L⁻¹)_jj = 1/L_jj,
-     * (L⁻¹)_ij = −(Σ_{j≤p<i} L_ip (L⁻¹)_pj)/L_ii. Column j needs L_ip only for p ≥ j and L_ii for i > j, which
-     * columns &lt; j never overwrote.
+     * Cholesky factor L of the n×n block at {@code off} into {@code l} (row-major n×n, lower triangle, zeros
+     * above), by EJML; false when EJML refuses the block or a pivot L_jj² is not above {@code minPivot} (or not
+     * finite).
      */
-    private static void invertLower(double[] l, int n) {
+    private static boolean cholesky(double[] x, int off, int ld, int n, double minPivot, double[] l) {
+        DMatrixRMaj block = new DMatrixRMaj(n, n);
+        for (int i = 0; i < n; i++) System.arraycopy(x, off + i * ld, block.data, i * n, n);
+        CholeskyDecomposition_F64<DMatrixRMaj> chol = DecompositionFactory_DDRM.chol(n, true);
+        if (!chol.decompose(block)) return false;
+        DMatrixRMaj lower = chol.getT(null);
         for (int j = 0; j < n; j++) {
-            l[j * n + j] = 1 / l[j * n + j];
-            for (int i = j + 1; i < n; i++) {
-                double s = 0;
-                for (int p = j; p < i; p++) s += l[i * n + p] * l[p * n + j];
-                l[i * n + j] = -s / l[i * n + i];
-            }
+            double pivot = lower.data[j * n + j] * lower.data[j * n + j];
+            if (!(pivot > minPivot) || !Double.isFinite(pivot)) return false;
         }
+        System.arraycopy(lower.data, 0, l, 0, n * n);
+        return true;
     }
 
     /**
@@ -136,7 +124,7 @@ final class SpdInverse {
      */
     private static boolean choleskyInverse(double[] x, int off, int ld, int n, double minPivot, double[] l) {
         if (!cholesky(x, off, ld, n, minPivot, l)) return false;
-        invertLower(l, n);
+        TriangularSolver_DDRM.invertLower(l, n);
         for (int i = 0; i < n; i++) {
             for (int j = 0; j <= i; j++) {
                 double s = 0;
