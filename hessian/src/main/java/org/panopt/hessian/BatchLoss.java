@@ -1,14 +1,17 @@
 package org.panopt.hessian;
 
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.Collections;
 import java.util.IdentityHashMap;
 import java.util.List;
 import java.util.Set;
 import org.panopt.autograd.Autograd;
+import org.panopt.backend.HostStorage;
 import org.panopt.nn.Module;
 import org.panopt.nn.Parameter;
 import org.panopt.nn.loss.Loss;
+import org.panopt.tensor.DType;
 import org.panopt.tensor.Tensor;
 
 /**
@@ -155,9 +158,16 @@ public final class BatchLoss {
         List<Tensor> out = new ArrayList<>(parameters.size());
         for (int i = 0; i < parameters.size(); i++) {
             Tensor p = parameters.get(i).value();
-            double[] part = new double[p.size()];
-            System.arraycopy(v, offsets[i], part, 0, part.length);
-            out.add(Tensor.of(part, p.dims()).to(p.dtype()));
+            int n = p.size();
+            Tensor t;
+            if (p.dtype() == DType.FLOAT32) {
+                float[] part = new float[n]; // converted on the way: no double copy, no second pass
+                for (int k = 0; k < n; k++) part[k] = (float) v[offsets[i] + k];
+                t = new Tensor(new HostStorage.Floats(part), 0, p.shape());
+            } else {
+                t = new Tensor(new HostStorage.Doubles(Arrays.copyOfRange(v, offsets[i], offsets[i] + n)), 0, p.shape()).to(p.dtype());
+            }
+            out.add(t.to(p.device()));
         }
         return out;
     }
@@ -180,7 +190,14 @@ public final class BatchLoss {
                 throw new IllegalArgumentException("BatchLoss: tensor " + i + " has shape " + t.shape() + ", parameter '"
                         + parameters.get(i).name() + "' has " + parameters.get(i).value().shape());
             }
-            System.arraycopy(t.toDoubleArray(), 0, out, offsets[i], t.size());
+            int at = offsets[i];
+            if (t.offset() == 0 && t.storage() instanceof HostStorage.Floats(float[] f) && f.length == t.size()) {
+                for (int k = 0; k < f.length; k++) out[at + k] = f[k]; // read in place
+            } else if (t.offset() == 0 && t.storage() instanceof HostStorage.Doubles(double[] d) && d.length == t.size()) {
+                System.arraycopy(d, 0, out, at, d.length);
+            } else {
+                System.arraycopy(t.toDoubleArray(), 0, out, at, t.size());
+            }
         }
     }
 }
