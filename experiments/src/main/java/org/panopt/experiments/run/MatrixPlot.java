@@ -198,8 +198,8 @@ public final class MatrixPlot {
         return new Color(level, level, level);
     }
 
-    private static void linearBar(Graphics2D g, int x0, int y0, int width, double vmax) {
-        int h = 12;
+    /** A white-to-black ramp of height h, framed; leaves the pen black with the tick font. */
+    private static void greyRamp(Graphics2D g, int x0, int y0, int width, int h) {
         for (int x = 0; x < width; x++) {
             int level = (int) Math.round(255 * (1 - (double) x / (width - 1)));
             g.setColor(new Color(level, level, level));
@@ -209,6 +209,11 @@ public final class MatrixPlot {
         g.drawRect(x0, y0, width - 1, h);
         g.setColor(Color.BLACK);
         g.setFont(new Font(Font.SANS_SERIF, Font.PLAIN, 11));
+    }
+
+    private static void linearBar(Graphics2D g, int x0, int y0, int width, double vmax) {
+        int h = 12;
+        greyRamp(g, x0, y0, width, h);
         for (int t = 0; t <= 4; t++) {
             int x = x0 + (int) Math.round(t / 4.0 * (width - 1));
             g.drawLine(x, y0 + h, x, y0 + h + 4);
@@ -219,16 +224,7 @@ public final class MatrixPlot {
 
     private void colourBar(Graphics2D g, int x0, int y0, int width, double vmax) {
         int h = 12;
-        for (int x = 0; x < width; x++) {
-            double t = (double) x / (width - 1);
-            int level = (int) Math.round(255 * (1 - t));
-            g.setColor(new Color(level, level, level));
-            g.drawLine(x0 + x, y0, x0 + x, y0 + h);
-        }
-        g.setColor(Color.GRAY);
-        g.drawRect(x0, y0, width - 1, h);
-        g.setColor(Color.BLACK);
-        g.setFont(new Font(Font.SANS_SERIF, Font.PLAIN, 11));
+        greyRamp(g, x0, y0, width, h);
         if (!(vmax > 0)) {
             centre(g, "all entries 0", x0 + width / 2, y0 + h + 14);
             return;
