@@ -26,6 +26,7 @@ import org.panopt.optim.averaging.ExponentialAverage;
 import org.panopt.optim.first.SutskeverNesterov;
 import org.panopt.optim.kfac.GrowingBatchSchedule;
 import org.panopt.optim.kfac.Kfac;
+import org.panopt.optim.kfac.KfacReport;
 import org.panopt.tensor.DType;
 import org.panopt.tensor.Tensor;
 import picocli.CommandLine.Command;
@@ -92,9 +93,10 @@ public final class KfacAutoencoder extends ExperimentCommand {
      * A method's curve: iterations, seconds, error and the averaged iterate's error (NaN when not kept); over
      * several seeds, the mean of each (every seed logs the same iterations) with the error's standard deviation.
      */
-    private record Curve(List<Double> iteration, List<Double> seconds, List<Double> error, List<Double> averaged, List<Double> errorSpread) {
+    private record Curve(List<Double> iteration, List<Double> seconds, List<Double> error, List<Double> averaged, List<Double> errorSpread,
+                         List<Double> lambda) {
         Curve() {
-            this(new ArrayList<>(), new ArrayList<>(), new ArrayList<>(), new ArrayList<>(), new ArrayList<>());
+            this(new ArrayList<>(), new ArrayList<>(), new ArrayList<>(), new ArrayList<>(), new ArrayList<>(), new ArrayList<>());
         }
 
         void add(double k, double secs, double err, double avg) {
@@ -105,9 +107,10 @@ public final class KfacAutoencoder extends ExperimentCommand {
             errorSpread.add(0.0);
         }
 
-        /** Position by position, the mean over the seeds' curves and the error's standard deviation. */
+        /** Position by position, the mean over the seeds' curves and the error's standard deviation (λ: the first seed's). */
         static Curve meanOf(List<Curve> runs) {
             Curve mean = new Curve();
+            mean.lambda().addAll(runs.getFirst().lambda());
             for (int i = 0; i < runs.getFirst().error().size(); i++) {
                 final int at = i;
                 double[] err = runs.stream().mapToDouble(c -> c.error().get(at)).toArray();
@@ -179,11 +182,12 @@ public final class KfacAutoencoder extends ExperimentCommand {
 
         long[] seeds = common.seedList();
         MetricsLog metrics = run.metrics("method", "seed", "iteration", "seconds", "batch", "batch_loss", "train_error", "averaged_error");
+        MetricsLog trace = run.csv("kfac-trace", "method", "seed", "iteration", "lambda", "gamma", "alpha", "mu", "rho", "predicted_change", "actual_change");
         Map<String, List<Curve>> curves = new LinkedHashMap<>();
         for (Method m : methods) curves.put(m.label(), new ArrayList<>());
         try (Progress progress = Progress.start("kfac-autoencoder", (long) methods.size() * seeds.length * iterations)) {
             for (long seed : seeds) {
-                for (Method m : methods) curves.get(m.label()).add(train(m, seed, widths, train, x, growing, loss, metrics, progress));
+                for (Method m : methods) curves.get(m.label()).add(train(m, seed, widths, train, x, growing, loss, metrics, trace, progress));
             }
         }
         report(run, methods, seeds.length, curves);
@@ -191,7 +195,7 @@ public final class KfacAutoencoder extends ExperimentCommand {
 
     /** One method from the initial weights of {@code seed}: its error curve, logged row by row as it goes. */
     private Curve train(Method m, long seed, List<Integer> widths, Dataset train, Tensor x, GrowingBatchSchedule growing, SigmoidCrossEntropy loss,
-                        MetricsLog metrics, Progress progress) {
+                        MetricsLog metrics, MetricsLog trace, Progress progress) {
         int n = x.dim(0);
         DeepAutoencoder net = new DeepAutoencoder(widths, Activation.Kind.TANH, DeepAutoencoder.OutputLoss.SIGMOID_CROSS_ENTROPY, DType.FLOAT32,
                 new SplittableRandom(seed));
@@ -212,6 +216,11 @@ public final class KfacAutoencoder extends ExperimentCommand {
             double batchLoss = opt.step(new ModuleObjective(net, loss, xb, xb));
             if (average != null) average.update();
             nanos += System.nanoTime() - t0;
+            if (m.kfac()) {
+                KfacReport r = Kfac.report(opt);
+                trace.row(m.label(), seed, k, r.lambda(), r.gamma(), r.alpha(), r.mu(), r.rho(), r.predictedChange(), r.actualChange());
+                if (seed == common.seed) curve.lambda().add(r.lambda());
+            }
             if (!Double.isFinite(batchLoss)) {
                 throw new IllegalStateException(m.label() + ": the loss is " + batchLoss + " at iteration " + k + " with seed " + seed
                         + " (diverged; lower --sgd-lr or raise --lambda)");
@@ -279,11 +288,22 @@ public final class KfacAutoencoder extends ExperimentCommand {
         rows.add(List.of(avgLabel, MetricsLog.fmt(diag.averaged().getFirst()), MetricsLog.fmt(diag.averaged().getLast()), "–"));
         String f1 = run.figure(byIteration, "error-vs-iterations");
         String f2 = run.figure(bySeconds, "error-vs-seconds");
+        LinePlot lambdas = new LinePlot("K-FAC's Levenberg–Marquardt damping λ", "iteration", "λ used by the step").logY();
+        for (Method m : methods) {
+            Curve c = curves.get(m.label());
+            if (!m.kfac() || c.lambda().isEmpty()) continue;
+            double[] it = new double[c.lambda().size()];
+            for (int i = 0; i < it.length; i++) it[i] = i + 1;
+            lambdas.line(m.label(), it, arr(c.lambda()));
+        }
+        String f3 = run.figure(lambdas, "kfac-lambda");
         run.report().section("Reconstruction error")
                 .table(List.of("method", "error at start", "error after " + iterations + " iterations" + (seedCount > 1 ? " (mean ± std)" : ""), "optimizer seconds"), rows)
                 .figure(f1, "Training-set squared reconstruction error per image vs iterations" + over + " (the paper's figures 5–6, left)")
                 .figure(f2, "The same vs seconds of optimizer time on this machine" + (seedCount > 1 ? " (means over " + seedCount + " seeds)" : "")
-                        + " (the paper's figures 5–6, right; their GPU timings are not comparable)");
+                        + " (the paper's figures 5–6, right; their GPU timings are not comparable)")
+                .figure(f3, "λ per iteration of each K-FAC run (seed " + common.seed + "; adapted every T₁ = 5 steps by the ρ rule; "
+                        + "`kfac-trace.csv` holds λ, γ, α, μ, ρ and the predicted and actual changes of every step)");
 
         Curve sgd = curves.get("SGD + Nesterov (Sutskever)");
         Curve tri = curves.get("K-FAC block-tridiagonal");

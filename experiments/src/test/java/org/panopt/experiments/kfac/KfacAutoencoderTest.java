@@ -37,6 +37,13 @@ class KfacAutoencoderTest {
         // K-FAC's growing batch reaches the whole 300-image set at iteration 7 (half the run).
         for (String[] r : rows) if (r[0].startsWith("K-FAC") && Integer.parseInt(r[2]) >= 10) assertThat(r[4]).isEqualTo("300");
 
+        // K-FAC's own trace: one row per K-FAC step (2 runs × 15 iterations), λ as the optimizer reported it.
+        List<String[]> trace = RunOutputs.csv(run.dir().resolve("kfac-trace.csv"));
+        assertThat(trace).hasSize(1 + 2 * 15);
+        assertThat(trace.get(0)).containsExactly("method", "seed", "iteration", "lambda", "gamma", "alpha", "mu", "rho", "predicted_change", "actual_change");
+        assertThat(Double.parseDouble(trace.get(1)[3])).as("λ₀").isEqualTo(1.0);
+        assertThat(trace.stream().skip(1).filter(r -> !r[7].equals("NaN")).count()).as("ρ every T₁ = 5 steps").isEqualTo(2 * 3);
+        assertThat(run.dir().resolve("kfac-lambda.png")).exists();
         assertThat(run.report().claims()).hasSize(3);
         String report = Files.readString(run.dir().resolve("report.md"));
         assertThat(report).contains("Substitution").contains("Not run here");
