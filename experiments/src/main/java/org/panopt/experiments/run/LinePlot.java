@@ -60,6 +60,11 @@ public final class LinePlot {
         return add(new Series(name, x, y, null, true));
     }
 
+    /** Points with markers and a band mean ± spread (few points repeated over seeds); spread may be null. */
+    public LinePlot points(String name, double[] x, double[] mean, double[] spread) {
+        return add(new Series(name, x, mean, spread, true));
+    }
+
     /**
      * A histogram drawn as a step line: bin i spans [edges[i], edges[i+1]) at height heights[i] (edges has
      * one more entry than heights); the outline drops to 0 at both ends.
