@@ -11,6 +11,7 @@ import org.knowm.xchart.XYChart;
 import org.knowm.xchart.XYChartBuilder;
 import org.knowm.xchart.XYSeries;
 import org.knowm.xchart.style.Styler;
+import org.knowm.xchart.style.lines.SeriesLines;
 import org.knowm.xchart.style.markers.SeriesMarkers;
 
 /**
@@ -24,6 +25,10 @@ public final class LinePlot {
         new Color(0x1f77b4), new Color(0xd62728), new Color(0x2ca02c), new Color(0xff7f0e), new Color(0x9467bd),
         new Color(0x8c564b), new Color(0xe377c2), new Color(0x7f7f7f), new Color(0xbcbd22), new Color(0x17becf),
     };
+
+    // Strokes by how often the palette has wrapped: series that share a colour differ in stroke. Set on every
+    // line, since XChart's own cycle counts the hidden band edges too and dashes every line from its 13th series on.
+    private static final BasicStroke[] STROKES = {SeriesLines.SOLID, SeriesLines.DASH_DOT, SeriesLines.DASH_DASH, SeriesLines.DOT_DOT};
 
     private record Series(String name, double[] x, double[] y, double[] spread, boolean markers) {}
 
@@ -106,6 +111,12 @@ public final class LinePlot {
 
     /** Renders the chart and writes it (atomically) to {@code file} as PNG. */
     public void savePng(Path file, int width, int height) throws IOException {
+        XYChart chart = chart(width, height);
+        AtomicFiles.write(file, out -> BitmapEncoder.saveBitmap(chart, out, BitmapEncoder.BitmapFormat.PNG));
+    }
+
+    /** The XChart chart {@link #savePng} draws (for tests). */
+    XYChart chart(int width, int height) {
         XYChart chart = new XYChartBuilder().width(width).height(height).title(title).xAxisTitle(xLabel).yAxisTitle(yLabel).build();
         Styler st = chart.getStyler();
         st.setLegendPosition(Styler.LegendPosition.OutsideE);
@@ -116,12 +127,14 @@ public final class LinePlot {
         int colour = 0;
         int drawn = 0;
         for (Series s : series) {
+            BasicStroke stroke = STROKES[colour / PALETTE.length % STROKES.length];
             Color c = PALETTE[colour++ % PALETTE.length];
             double[][] xy = visible(s.x, s.y);
             if (xy[0].length == 0) continue;
             XYSeries line = chart.addSeries(s.name, xy[0], xy[1]);
             drawn++;
             line.setLineColor(c);
+            line.setLineStyle(stroke);
             line.setMarkerColor(c);
             line.setMarker(s.markers ? SeriesMarkers.CIRCLE : SeriesMarkers.NONE);
             if (s.spread != null) {
@@ -143,7 +156,7 @@ public final class LinePlot {
             }
         }
         if (drawn == 0) chart.addSeries("(no data)", new double[] {logX ? 1 : 0}, new double[] {logY ? 1 : 0});
-        AtomicFiles.write(file, out -> BitmapEncoder.saveBitmap(chart, out, BitmapEncoder.BitmapFormat.PNG));
+        return chart;
     }
 
     // The points a chart can draw: finite, and positive on a log axis.
