@@ -5,6 +5,7 @@ import java.awt.Color;
 import java.io.IOException;
 import java.nio.file.Path;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.List;
 import org.knowm.xchart.BitmapEncoder;
 import org.knowm.xchart.XYChart;
@@ -156,7 +157,31 @@ public final class LinePlot {
             }
         }
         if (drawn == 0) chart.addSeries("(no data)", new double[] {logX ? 1 : 0}, new double[] {logY ? 1 : 0});
+        // XChart labels a log axis at powers of ten only: a range that holds none (0.11 … 0.95) would have no labels
+        if (logX) {
+            double[] d = decadesIfUnlabelled(chart.getSeriesCollection().stream().flatMapToDouble(e -> Arrays.stream(e.getXData())).toArray());
+            if (d != null) {
+                chart.getStyler().setXAxisMin(d[0]);
+                chart.getStyler().setXAxisMax(d[1]);
+            }
+        }
+        if (logY) {
+            double[] d = decadesIfUnlabelled(chart.getSeriesCollection().stream().flatMapToDouble(e -> Arrays.stream(e.getYData())).toArray());
+            if (d != null) {
+                chart.getStyler().setYAxisMin(d[0]);
+                chart.getStyler().setYAxisMax(d[1]);
+            }
+        }
         return chart;
+    }
+
+    /** For positive values whose range holds no power of ten, the enclosing decades [10^⌊lg min⌋, 10^⌈lg max⌉]; else null. */
+    static double[] decadesIfUnlabelled(double[] values) {
+        if (values.length == 0) return null;
+        double lo = Arrays.stream(values).min().orElseThrow(), hi = Arrays.stream(values).max().orElseThrow();
+        double below = Math.pow(10, Math.floor(Math.log10(lo))), above = Math.pow(10, Math.ceil(Math.log10(hi)));
+        boolean holdsPowerOfTen = Math.pow(10, Math.ceil(Math.log10(lo))) <= hi;
+        return holdsPowerOfTen ? null : new double[] {below, above};
     }
 
     // The points a chart can draw: finite, and positive on a log axis.

@@ -35,4 +35,22 @@ class LinePlotTest {
         assertThat(series.get(0).getLineStyle()).isEqualTo(SeriesLines.SOLID);
         assertThat(series.get(10).getLineStyle()).isEqualTo(SeriesLines.DASH_DOT);
     }
+
+    @Test
+    void aLogAxisWithoutAPowerOfTenInItsRangeSpansTheEnclosingDecades() {
+        assertThat(LinePlot.decadesIfUnlabelled(new double[] {0.11, 0.95, 0.3})).containsExactly(0.1, 1.0);
+        assertThat(LinePlot.decadesIfUnlabelled(new double[] {20, 80})).containsExactly(10.0, 100.0);
+        assertThat(LinePlot.decadesIfUnlabelled(new double[] {0.05, 2})).as("holds 0.1 and 1").isNull();
+        assertThat(LinePlot.decadesIfUnlabelled(new double[] {1, 5})).as("holds 1").isNull();
+
+        double[] x = {0.001, 0.01};
+        LinePlot plot = new LinePlot("t", "x", "y").logX().logY().points("a", x, new double[] {0.12, 0.13}, new double[] {0.01, 0.01})
+                .points("b", x, new double[] {0.9, 0.8}, null);
+        XYChart chart = plot.chart(400, 300);
+        assertThat(chart.getStyler().getYAxisMin()).isEqualTo(0.1); // the lower band edge 0.11 is above it
+        assertThat(chart.getStyler().getYAxisMax()).isEqualTo(1.0);
+        assertThat(chart.getStyler().getXAxisMin()).as("0.001 and 0.01 are labelled already").isNull();
+        XYChart linear = new LinePlot("t", "x", "y").line("a", x, new double[] {0.12, 0.9}).chart(400, 300);
+        assertThat(linear.getStyler().getYAxisMin()).isNull();
+    }
 }
