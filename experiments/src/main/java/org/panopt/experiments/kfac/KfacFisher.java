@@ -579,7 +579,8 @@ public final class KfacFisher extends ExperimentCommand {
         String ofFirst = seeds > 1 ? " (seed " + first.seed() + ", the first of " + seeds + " seeds)" : "";
 
         result(run, "relative_error_F_tilde_at_initialization", each(found, f -> f.training().initialError()));
-        result(run, "iterations", each(found, f -> f.training().iterations()));
+        run.result("iterations", Stats.mean(each(found, f -> f.training().iterations())));
+        if (seeds > 1) run.result("iterations_per_seed", found.stream().mapToInt(f -> f.training().iterations()).toArray());
         result(run, "train_error", each(found, f -> f.training().trainError()));
         result(run, "test_error", each(found, f -> f.training().testError()));
         double[] best = each(found, f -> f.training().bestWithinPapersIterations());

@@ -95,6 +95,7 @@ class KfacFisherTest {
         for (String[] r : rows(rows, "training", "train_error")) if (r[4].equals("3")) finalError[Integer.parseInt(r[0])] = Double.parseDouble(r[6]);
         assertThat(results.get("train_error").asDouble()).isCloseTo((finalError[0] + finalError[1]) / 2, within(1e-15));
         assertThat(results.get("inverse_structure_F_tilde_per_seed")).hasSize(2);
+        assertThat(results.get("iterations_per_seed").toString()).isEqualTo("[3,3]");
 
         // the verdicts: the criterion on the means, and a count of the seeds meeting it alone
         List<Claim> claims = run.report().claims();
