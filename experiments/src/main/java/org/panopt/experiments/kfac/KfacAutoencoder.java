@@ -164,7 +164,7 @@ public final class KfacAutoencoder extends ExperimentCommand {
                         + (dataOptions.data == DataOptions.Source.MNIST ? "" : " Substitution: the paper trains on the 60 000 MNIST training digits."))
                 .setting("Network: autoencoder " + widths + ", tanh hidden units, linear code layer, logistic outputs with binary cross-entropy summed over pixels "
                         + "(the K-FAC authors' modern re-runs: tensorflow/kfac, kfac-jax), PyTorch-default initialization, float32; ℓ2 η = 1e-5 inside K-FAC."
-                        + (common.full ? "" : " Scaled down from the paper's 784-1000-500-250-30-250-500-1000-784 (run with --full for it)."))
+                        + (paperWidths() ? "" : " Scaled down from the paper's 784-1000-500-250-30-250-500-1000-784 (run with --full for it)."))
                 .setting("K-FAC: the adaptive algorithm (λ₀ = " + lambda + ", γ, α, μ adapted as in the paper; T₁ = 5, T₂ = 20, T₃ = 20); batches m_k = min(⌊" + batch
                         + "·exp((k−1)/b)⌋, " + n + "), the whole set from k = " + fullAt + ". Iterate averaging: exponential, ξ = 0.99, on the block-diagonal run.")
                 .setting("SGD: Nesterov momentum in Sutskever et al.'s form, μ_t = min(1 − 1/(2(⌊t/250⌋+1)), " + sgdMomentum + "), ε = " + sgdLr
@@ -344,10 +344,15 @@ public final class KfacAutoencoder extends ExperimentCommand {
                     "Block-diagonal after " + iterations + " iterations: " + MetricsLog.fmt(diag.last()) + " with momentum, " + MetricsLog.fmt(noMom.last()) + " without.",
                     Claim.Verdict.of(diag.last() < noMom.last())));
         }
-        run.report().section("Not run here").text("At the default size this is a scaled-down problem: a " + (common.full ? "paper-size" : "narrower")
-                + " network, a subset of the images, " + iterations + " iterations, one SGD learning rate and μ_max instead of the paper's grid "
+        run.report().section("Not run here").text("This is a smaller problem than the paper's: " + (paperWidths() ? "" : "a narrower network, ")
+                + "a subset of the images, " + iterations + " iterations, one SGD learning rate and μ_max instead of the paper's grid "
                 + "(pick them with --sgd-lr and --sgd-momentum), PyTorch-default instead of sparse initialization, and tanh instead of logistic hidden units "
                 + "(as in the authors' re-runs). The paper's CURVES and FACES problems are not run.");
+    }
+
+    /** Whether the hidden widths are the paper's (whatever the input width of the data). */
+    private boolean paperWidths() {
+        return hidden.equals(PAPER_WIDTHS.subList(1, PAPER_WIDTHS.size() - 1));
     }
 
     /** The lowest error logged at or before {@code seconds} of optimizer time. */
