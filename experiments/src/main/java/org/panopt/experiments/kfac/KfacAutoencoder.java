@@ -81,6 +81,46 @@ public final class KfacAutoencoder extends ExperimentCommand {
     @Option(names = "--skip-no-momentum", description = "Leave out the block-diagonal K-FAC run without momentum.")
     boolean skipNoMomentum;
 
+    /** The hidden units: tanh as in the authors' re-runs, or the paper's logistic sigmoid. */
+    enum Units {
+        TANH(Activation.Kind.TANH, "tanh"), LOGISTIC(Activation.Kind.SIGMOID, "logistic");
+
+        final Activation.Kind kind;
+        final String label;
+
+        Units(Activation.Kind kind, String label) {
+            this.kind = kind;
+            this.label = label;
+        }
+
+        @Override
+        public String toString() {
+            return label;
+        }
+    }
+
+    @Option(names = "--units", description = "Hidden units: tanh (the authors' re-runs: tensorflow/kfac, kfac-jax) or logistic (the paper's); default ${DEFAULT-VALUE}.")
+    Units units = Units.TANH;
+
+    /** The initial weights: PyTorch's default, or the paper's sparse initialization (Martens 2010). */
+    enum Init {
+        PYTORCH("pytorch"), SPARSE("sparse");
+
+        final String label;
+
+        Init(String label) {
+            this.label = label;
+        }
+
+        @Override
+        public String toString() {
+            return label;
+        }
+    }
+
+    @Option(names = "--init", description = "Initial weights: pytorch (PyTorch's default for Linear) or sparse (the paper's: 15 non-zero N(0, 1) incoming weights per unit, zero biases); default ${DEFAULT-VALUE}.")
+    Init init = Init.PYTORCH;
+
     @Override
     protected String title() {
         return "K-FAC vs SGD with Nesterov momentum on a deep autoencoder (Martens & Grosse 2015)";
@@ -162,8 +202,10 @@ public final class KfacAutoencoder extends ExperimentCommand {
 
         run.report().setting("Data: " + data.description() + "; " + n + " training images (pixels in [0, 1] are the targets)."
                         + (dataOptions.data == DataOptions.Source.MNIST ? "" : " Substitution: the paper trains on the 60 000 MNIST training digits."))
-                .setting("Network: autoencoder " + widths + ", tanh hidden units, linear code layer, logistic outputs with binary cross-entropy summed over pixels "
-                        + "(the K-FAC authors' modern re-runs: tensorflow/kfac, kfac-jax), PyTorch-default initialization, float32; ℓ2 η = 1e-5 inside K-FAC."
+                .setting("Network: autoencoder " + widths + ", " + (units == Units.TANH ? "tanh hidden units (the K-FAC authors' modern re-runs: tensorflow/kfac, kfac-jax)"
+                        : "logistic hidden units (the paper's)") + ", linear code layer, logistic outputs with binary cross-entropy summed over pixels, "
+                        + (init == Init.PYTORCH ? "PyTorch-default initialization" : "the paper's sparse initialization (15 non-zero N(0, 1) incoming weights per unit, zero biases)")
+                        + ", float32; ℓ2 η = 1e-5 inside K-FAC."
                         + (paperWidths() ? "" : " Scaled down from the paper's 784-1000-500-250-30-250-500-1000-784 (run with --full for it)."))
                 .setting("K-FAC: the adaptive algorithm (λ₀ = " + lambda + ", γ, α, μ adapted as in the paper; T₁ = 5, T₂ = 20, T₃ = 20); batches m_k = min(⌊" + batch
                         + "·exp((k−1)/b)⌋, " + n + "), the whole set from k = " + fullAt + ". Iterate averaging: exponential, ξ = 0.99, on the block-diagonal run.")
@@ -197,8 +239,9 @@ public final class KfacAutoencoder extends ExperimentCommand {
     private Curve train(Method m, long seed, List<Integer> widths, Dataset train, Tensor x, GrowingBatchSchedule growing, SigmoidCrossEntropy loss,
                         MetricsLog metrics, MetricsLog trace, Progress progress) {
         int n = x.dim(0);
-        DeepAutoencoder net = new DeepAutoencoder(widths, Activation.Kind.TANH, DeepAutoencoder.OutputLoss.SIGMOID_CROSS_ENTROPY, DType.FLOAT32,
-                new SplittableRandom(seed));
+        SplittableRandom weights = new SplittableRandom(seed);
+        DeepAutoencoder net = new DeepAutoencoder(widths, units.kind, DeepAutoencoder.OutputLoss.SIGMOID_CROSS_ENTROPY, DType.FLOAT32, weights);
+        if (init == Init.SPARSE) net.initializeSparse(weights);
         Optimizer opt = m.kfac()
                 ? Optimizer.of(Kfac.builder(net).lambda(lambda).tridiagonal(m.tridiagonal()).momentum(m.momentum()).seed(seed).build(), net)
                 : Optimizer.of(SutskeverNesterov.rule().with("lr", sgdLr, "momentum", sgdMomentum), net);
@@ -346,8 +389,9 @@ public final class KfacAutoencoder extends ExperimentCommand {
         }
         run.report().section("Not run here").text("This is a smaller problem than the paper's: " + (paperWidths() ? "" : "a narrower network, ")
                 + "a subset of the images, " + iterations + " iterations, one SGD learning rate and μ_max instead of the paper's grid "
-                + "(pick them with --sgd-lr and --sgd-momentum), PyTorch-default instead of sparse initialization, and tanh instead of logistic hidden units "
-                + "(as in the authors' re-runs). The paper's CURVES and FACES problems are not run.");
+                + "(pick them with --sgd-lr and --sgd-momentum)" + (init == Init.PYTORCH ? ", PyTorch-default instead of sparse initialization (--init sparse)" : "")
+                + (units == Units.TANH ? ", tanh instead of logistic hidden units (as in the authors' re-runs; --units logistic)" : "")
+                + ". The paper's CURVES and FACES problems are not run.");
     }
 
     /** Whether the hidden widths are the paper's (whatever the input width of the data). */

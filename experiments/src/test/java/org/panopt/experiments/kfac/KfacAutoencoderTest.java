@@ -65,6 +65,29 @@ class KfacAutoencoderTest {
         assertThat(Files.readString(run.dir().resolve("report.md"))).contains("mean ± one standard deviation over 2 seeds").contains("[7, 8]");
     }
 
+    @Test
+    void thePapersUnitsAndSparseInitializationAreOptions(@TempDir Path out) throws Exception {
+        DataAvailable.assumeMnistDigits();
+        Run run = RunOutputs.execute(out, "kfac-autoencoder", "--iterations", "6", "--train-size", "120", "--batch", "60",
+                "--hidden", "16,4,16", "--eval-every", "3", "--skip-no-momentum", "--units", "logistic", "--init", "sparse");
+        JsonNode config = RunOutputs.checkCommonFiles(run);
+        assertThat(config.get("options").get("units").asText()).isEqualTo("logistic");
+        assertThat(config.get("options").get("init").asText()).isEqualTo("sparse");
+        assertThat(config.get("command").asText()).contains("--units logistic").contains("--init sparse");
+        String report = Files.readString(run.dir().resolve("report.md"));
+        assertThat(report).contains("logistic hidden units (the paper's)").contains("the paper's sparse initialization")
+                .doesNotContain("PyTorch-default").doesNotContain("tanh instead of logistic");
+
+        List<String[]> rows = RunOutputs.csv(run.dir().resolve("metrics.csv"));
+        double start = error(rows, SGD, 0);
+        assertThat(error(rows, "K-FAC block-diagonal", 0)).isEqualTo(start);
+        assertThat(error(rows, "K-FAC block-diagonal", 6)).isLessThan(start);
+        // Another start than PyTorch's initialization of the same seed.
+        Run pytorch = RunOutputs.execute(out.resolve("pytorch"), "kfac-autoencoder", "--iterations", "1", "--train-size", "120", "--batch", "60",
+                "--hidden", "16,4,16", "--eval-every", "1", "--skip-no-momentum", "--units", "logistic");
+        assertThat(error(RunOutputs.csv(pytorch.dir().resolve("metrics.csv")), SGD, 0)).isNotEqualTo(start);
+    }
+
     private static double error(List<String[]> rows, String method, int iteration) {
         return error(rows, method, 0, iteration);
     }
