@@ -4,6 +4,7 @@ import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Locale;
 import java.util.Map;
 import java.util.SplittableRandom;
 import org.panopt.autograd.Autograd;
@@ -84,40 +85,32 @@ public final class KfacAutoencoder extends ExperimentCommand {
     @Option(names = "--skip-no-momentum", description = "Leave out the block-diagonal K-FAC run without momentum.")
     boolean skipNoMomentum;
 
-    /** The hidden units: tanh as in the authors' re-runs, or the paper's logistic sigmoid. */
+    /** The hidden units: the paper's logistic sigmoid, or tanh as in the authors' re-runs; named in lower case. */
     enum Units {
-        TANH(Activation.Kind.TANH, "tanh"), LOGISTIC(Activation.Kind.SIGMOID, "logistic");
+        LOGISTIC(Activation.Kind.SIGMOID), TANH(Activation.Kind.TANH);
 
         final Activation.Kind kind;
-        final String label;
 
-        Units(Activation.Kind kind, String label) {
+        Units(Activation.Kind kind) {
             this.kind = kind;
-            this.label = label;
         }
 
         @Override
         public String toString() {
-            return label;
+            return name().toLowerCase(Locale.ROOT);
         }
     }
 
     @Option(names = "--units", description = "Hidden units: logistic (the paper's) or tanh (the authors' re-runs: tensorflow/kfac, kfac-jax); default ${DEFAULT-VALUE}.")
     Units units = Units.LOGISTIC;
 
-    /** The initial weights: PyTorch's default, or the paper's sparse initialization (Martens 2010). */
+    /** The initial weights: the paper's sparse initialization (Martens 2010), or PyTorch's default; named in lower case. */
     enum Init {
-        PYTORCH("pytorch"), SPARSE("sparse");
-
-        final String label;
-
-        Init(String label) {
-            this.label = label;
-        }
+        SPARSE, PYTORCH;
 
         @Override
         public String toString() {
-            return label;
+            return name().toLowerCase(Locale.ROOT);
         }
     }
 
