@@ -451,7 +451,7 @@ public final class DoubleMaps {
      * from the interpreter's. (A plain array, not a vector argument: a vector helper the JIT fails to inline
      * boxes its vectors.)
      */
-    private static double sumLanes(double[] lanes) {
+    static double sumLanes(double[] lanes) {
         for (int w = lanes.length / 2; w >= 1; w /= 2) {
             for (int i = 0; i < w; i++) lanes[i] += lanes[i + w];
         }

@@ -205,6 +205,15 @@ class MathKernelsTest {
                     .as("f64 sum n=%d", n).isEqualTo(Double.doubleToLongBits(modelSum(xd, 2, n, Precision.F64.lanes())));
             assertThat(Double.doubleToLongBits(DoubleMaps.dot(xd, 2, yd, 1, n)))
                     .as("f64 dot n=%d", n).isEqualTo(Double.doubleToLongBits(modelDot(xd, yd, 2, 1, n, Precision.F64.lanes())));
+            // Float elements widened to double: exact products, so the same bits as the dot of the widened arrays.
+            double[] xw = new double[n + 2];
+            double[] yw = new double[n + 2];
+            for (int i = 0; i < n + 2; i++) {
+                xw[i] = x[i];
+                yw[i] = y[i];
+            }
+            assertThat(Double.doubleToLongBits(WidenedDot.dot(x, 2, y, 1, n)))
+                    .as("dot of floats in double n=%d", n).isEqualTo(Double.doubleToLongBits(modelDot(xw, yw, 2, 1, n, Precision.F64.lanes())));
         }
     }
 

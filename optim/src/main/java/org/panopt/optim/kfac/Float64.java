@@ -2,13 +2,10 @@ package org.panopt.optim.kfac;
 
 import java.util.ArrayList;
 import java.util.List;
-import jdk.incubator.vector.DoubleVector;
-import jdk.incubator.vector.FloatVector;
-import jdk.incubator.vector.VectorOperators;
-import jdk.incubator.vector.VectorShape;
-import jdk.incubator.vector.VectorSpecies;
 import org.panopt.backend.HostStorage;
+import org.panopt.kernels.DoubleMaps;
 import org.panopt.kernels.Parallel;
+import org.panopt.kernels.WidenedDot;
 import org.panopt.tensor.DType;
 import org.panopt.tensor.Shape;
 import org.panopt.tensor.Tensor;
@@ -63,7 +60,7 @@ final class Float64 {
 
     /**
      * ⟨a, b⟩ accumulated in double, reading heap storage in place when both have the same dtype: products of
-     * float32 elements are formed in double (exact), summed in vector lanes over fixed chunks of
+     * float32 elements are formed in double (exact), summed by core's dot kernels (lanes added in a fixed order) over fixed chunks of
      * {@link #CHUNK} elements that the threads share; the chunks' sums are added in order, so the result does not
      * depend on the number of threads.
      */
@@ -73,14 +70,14 @@ final class Float64 {
         int ao = a.offset();
         int bo = b.offset();
         if (a.storage() instanceof HostStorage.Floats(float[] x) && b.storage() instanceof HostStorage.Floats(float[] y)) {
-            return chunked(n, (from, len) -> dotFloats(x, ao + from, y, bo + from, len));
+            return chunked(n, (from, len) -> WidenedDot.dot(x, ao + from, y, bo + from, len));
         }
         if (a.storage() instanceof HostStorage.Doubles(double[] x) && b.storage() instanceof HostStorage.Doubles(double[] y)) {
-            return chunked(n, (from, len) -> dotDoubles(x, ao + from, y, bo + from, len));
+            return chunked(n, (from, len) -> DoubleMaps.dot(x, ao + from, y, bo + from, len));
         }
         double[] x = a.toDoubleArray();
         double[] y = b.toDoubleArray();
-        return chunked(n, (from, len) -> dotDoubles(x, from, y, from, len));
+        return chunked(n, (from, len) -> DoubleMaps.dot(x, from, y, from, len));
     }
 
     /** Elements per task of the chunked reductions and maps. */
@@ -97,41 +94,6 @@ final class Float64 {
         Parallel.forEach(chunks, c -> partial[c] = body.sum(c * CHUNK, Math.min(CHUNK, n - c * CHUNK)));
         double s = 0;
         for (double p : partial) s += p;
-        return s;
-    }
-
-    private static final VectorSpecies<Double> D = DoubleVector.SPECIES_PREFERRED;
-    private static final VectorSpecies<Float> F = VectorSpecies.of(float.class, VectorShape.forBitSize(D.vectorBitSize() / 2)); // D's lane count
-
-    private static double dotFloats(float[] x, int xo, float[] y, int yo, int n) {
-        DoubleVector acc0 = DoubleVector.zero(D);
-        DoubleVector acc1 = DoubleVector.zero(D);
-        int l = D.length();
-        int i = 0;
-        for (int bound = n - 2 * l; i <= bound; i += 2 * l) {
-            acc0 = widen(x, xo + i).fma(widen(y, yo + i), acc0);
-            acc1 = widen(x, xo + i + l).fma(widen(y, yo + i + l), acc1);
-        }
-        double s = acc0.add(acc1).reduceLanes(VectorOperators.ADD);
-        for (; i < n; i++) s += (double) x[xo + i] * y[yo + i];
-        return s;
-    }
-
-    private static DoubleVector widen(float[] x, int at) {
-        return (DoubleVector) FloatVector.fromArray(F, x, at).convertShape(VectorOperators.F2D, D, 0);
-    }
-
-    private static double dotDoubles(double[] x, int xo, double[] y, int yo, int n) {
-        DoubleVector acc0 = DoubleVector.zero(D);
-        DoubleVector acc1 = DoubleVector.zero(D);
-        int l = D.length();
-        int i = 0;
-        for (int bound = n - 2 * l; i <= bound; i += 2 * l) {
-            acc0 = DoubleVector.fromArray(D, x, xo + i).fma(DoubleVector.fromArray(D, y, yo + i), acc0);
-            acc1 = DoubleVector.fromArray(D, x, xo + i + l).fma(DoubleVector.fromArray(D, y, yo + i + l), acc1);
-        }
-        double s = acc0.add(acc1).reduceLanes(VectorOperators.ADD);
-        for (; i < n; i++) s += x[xo + i] * y[yo + i];
         return s;
     }
 
