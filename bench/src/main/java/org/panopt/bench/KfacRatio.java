@@ -76,12 +76,8 @@ public final class KfacRatio {
             long[] roundPhases = new long[5];
             for (int s = 0; s < 20; s++) {
                 kfac.step(objectives[1]);
-                KfacReport rep = Kfac.report(kfac);
-                roundPhases[0] += rep.statisticsNanos();
-                roundPhases[1] += rep.fisherNanos();
-                roundPhases[2] += rep.inverseNanos();
-                roundPhases[3] += rep.applyNanos();
-                roundPhases[4] += rep.lossNanos();
+                long[] nanos = Kfac.report(kfac).phaseNanos();
+                for (int i = 0; i < nanos.length; i++) roundPhases[i] += nanos[i];
             }
             long t2 = System.nanoTime();
             long c2 = processCpuNanos();

@@ -113,20 +113,22 @@ public final class Run {
 
     /** Writes {@code plot} as {@code <name>.png} (1000×600) and returns the file name for the report. */
     public String figure(LinePlot plot, String name) {
-        String file = name + ".png";
-        try {
-            plot.savePng(dir.resolve(file), 1000, 600);
-        } catch (IOException e) {
-            throw new UncheckedIOException("cannot write figure " + dir.resolve(file), e);
-        }
-        return file;
+        return png(name, path -> plot.savePng(path, 1000, 600));
     }
 
     /** Writes {@code plot} (heat maps of matrix magnitudes) as {@code <name>.png} and returns the file name. */
     public String figure(MatrixPlot plot, String name) {
+        return png(name, plot::savePng);
+    }
+
+    private interface PngWriter {
+        void save(Path file) throws IOException;
+    }
+
+    private String png(String name, PngWriter writer) {
         String file = name + ".png";
         try {
-            plot.savePng(dir.resolve(file));
+            writer.save(dir.resolve(file));
         } catch (IOException e) {
             throw new UncheckedIOException("cannot write figure " + dir.resolve(file), e);
         }

@@ -34,6 +34,11 @@ public record KfacReport(long step, double lambda, double nextLambda, double gam
     static final KfacReport NONE = new KfacReport(0, Double.NaN, Double.NaN, Double.NaN, Double.NaN, Double.NaN, Double.NaN, Double.NaN,
             Double.NaN, Double.NaN, Double.NaN, null, 0, false, 0, 0, 0, 0, 0);
 
+    /** The step's phase times in nanoseconds: statistics, Fisher products, inverses, applying them, the loss at the proposal. */
+    public long[] phaseNanos() {
+        return new long[] {statisticsNanos, fisherNanos, inverseNanos, applyNanos, lossNanos};
+    }
+
     /** π per layer as an array (empty before the first step). */
     public double[] piValues() {
         return pi == null ? new double[0] : pi.toDoubleArray();
