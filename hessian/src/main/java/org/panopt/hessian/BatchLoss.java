@@ -165,7 +165,7 @@ public final class BatchLoss {
                 for (int k = 0; k < n; k++) part[k] = (float) v[offsets[i] + k];
                 t = new Tensor(new HostStorage.Floats(part), 0, p.shape());
             } else {
-                t = new Tensor(new HostStorage.Doubles(Arrays.copyOfRange(v, offsets[i], offsets[i] + n)), 0, p.shape()).to(p.dtype());
+                t = new Tensor(new HostStorage.Doubles(Arrays.copyOfRange(v, offsets[i], offsets[i] + n)), 0, p.shape());
             }
             out.add(t.to(p.device()));
         }

@@ -57,28 +57,6 @@ final class DenseSymmetric {
         return out;
     }
 
-    /** Signals a Cholesky pivot that is zero, negative or negligible. */
-    static final class NotPositiveDefinite extends RuntimeException {
-        NotPositiveDefinite() {
-            super(null, null, false, false);
-        }
-    }
-
-    /**
-     * The inverse of a symmetric positive definite matrix ({@link SpdInverse}: recursive Schur-complement
-     * blocking on the SIMD GEMM, Cholesky on blocks of at most {@link SpdInverse#BASE} rows).
-     *
-     * @param scale the largest diagonal entry of the whole matrix: pivots of Schur complements are judged
-     *              against it, so that a rank-deficient matrix cannot pass as a tiny positive complement
-     * @throws NotPositiveDefinite when a pivot is negligible ({@link #MIN_PIVOT})
-     */
-    static Tensor spdInverse(Tensor m, double scale) {
-        int n = m.dim(0);
-        double[] x = m.toDoubleArray();
-        if (!SpdInverse.invert(x, n, scale)) throw new NotPositiveDefinite();
-        return Float64.wrap(x, n, n);
-    }
-
     /** Q diag(1/max(λ, 1e-10·max |λ|)) Qᵀ from the eigen-decomposition of the symmetric {@code damped} (n×n). */
     private static Tensor eigenInverse(double[] damped, int n) {
         SymmetricEigen.Result eig = SymmetricEigen.decompose(damped, n);
