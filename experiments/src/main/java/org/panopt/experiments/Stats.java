@@ -32,7 +32,8 @@ public final class Stats {
         return out;
     }
 
-    private static double[] column(double[][] values, int j) {
+    /** values[i][j] for every run i. */
+    public static double[] column(double[][] values, int j) {
         double[] c = new double[values.length];
         for (int i = 0; i < c.length; i++) c[i] = values[i][j];
         return c;

@@ -277,11 +277,7 @@ public final class KfacFisher extends ExperimentCommand {
     }
 
     private static double errorRate(Tensor logits, Tensor labels) {
-        double[] predicted = logits.argmax(1, false).toDoubleArray();
-        double[] l = labels.toDoubleArray();
-        int wrong = 0;
-        for (int i = 0; i < l.length; i++) if (predicted[i] != l[i]) wrong++;
-        return (double) wrong / l.length;
+        return (double) org.panopt.experiments.train.Training.misclassified(logits, labels) / labels.dim(0); // (this class has its own Training record)
     }
 
     /** The inverse approximations' relative Frobenius errors at one damping. */
@@ -719,8 +715,8 @@ public final class KfacFisher extends ExperimentCommand {
         for (int d = 0; d < k; d++) {
             if (mtF[d] < mdF[d]) triWinsFactored++;
             if (mtE[d] < mdE[d]) triWinsExact++;
-            sweepRows.add(List.of(MetricsLog.fmt(ds[d]) + (ds[d] == damping ? " (main)" : ""), pm(column(lam, d)), pm(column(dF, d)), pm(column(tF, d)),
-                    pm(column(dE, d)), pm(column(tE, d)), pm(column(edE, d)), pm(column(etE, d)), pm(column(fE, d))));
+            sweepRows.add(List.of(MetricsLog.fmt(ds[d]) + (ds[d] == damping ? " (main)" : ""), pm(Stats.column(lam, d)), pm(Stats.column(dF, d)), pm(Stats.column(tF, d)),
+                    pm(Stats.column(dE, d)), pm(Stats.column(tE, d)), pm(Stats.column(edE, d)), pm(Stats.column(etE, d)), pm(Stats.column(fE, d))));
         }
         LinePlot sweepPlot = new LinePlot("Relative error of the structured inverses vs damping", "relative damping λ/(tr F/P)", "‖approximation − inverse‖_F / ‖inverse‖_F").logX().logY();
         sweepPlot.points("block-diagonal (from F̃) vs (F̃+λI)⁻¹", ds, mdF, spread(dF)).points("block-tridiagonal (from F̃) vs (F̃+λI)⁻¹", ds, mtF, spread(tF))
@@ -800,12 +796,6 @@ public final class KfacFisher extends ExperimentCommand {
 
     private static double[] each(List<Findings> found, ToDoubleFunction<Findings> quantity) {
         return found.stream().mapToDouble(quantity).toArray();
-    }
-
-    private static double[] column(double[][] values, int j) {
-        double[] c = new double[values.length];
-        for (int i = 0; i < c.length; i++) c[i] = values[i][j];
-        return c;
     }
 
     /** Per position the standard deviation over seeds; null (no band) for one seed. */
